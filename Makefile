@@ -1,0 +1,47 @@
+# Two commands do everything (see README):
+#   make book   set up .venv, validate data, execute what changed, build the HTML
+#   make test   the same set-up, then every test
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JOBS ?= 2
+
+.PHONY: book test data golden clean help
+
+help:
+	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
+	@echo "make test    run every test (pytest -n $(JOBS))"
+	@echo "make data    validate every table in data/"
+	@echo "make golden  re-record the glued values after a deliberate data change"
+	@echo "make clean   remove _build/"
+
+# Create the venv once; reinstall only when the requirements change.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@$(PYTHON) -m venv $(VENV) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "python3-venv is missing: installing it with apt-get"; \
+	    apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Cannot create a virtual environment: install python3-venv (Debian: sudo apt-get install python3-venv)"; exit 1; fi; }
+
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m valor.data
+
+book: $(STAMP)
+	$(PY) -m valor.build
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) -q
+
+golden: $(STAMP)
+	$(PY) -m pytest tests/test_notebooks.py -q --update-golden
+
+clean:
+	rm -rf _build

@@ -1,0 +1,114 @@
+"""Build the book: validate data, execute what changed, build HTML, swap on success.
+
+``python -m valor.build`` (what ``make book`` runs):
+
+1. validates every data table, stopping with a clear message if one is broken;
+2. runs ``jupyter-book build`` with warnings as errors into a work folder
+   (``_build/.work``) that keeps Sphinx's incremental state, so only chapters
+   whose source, data or ``valor/`` code changed are re-executed;
+3. only when that succeeds, replaces the published site (``_build/html``) with
+   the new one; a failed build leaves the last good site byte for byte as it was
+   and forgets the incremental state, so the next build re-reads every page;
+4. prints the first page and which chapters were executed and which reused.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from valor import data
+
+
+def _jupyter_book() -> str:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return str(exe) if exe.exists() else "jupyter-book"
+
+
+def build_html(root: Path, work: Path, config: Path | None = None) -> int:
+    cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
+           "--builder", "html", "-W", "-n", "--keep-going"]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env.pop("VALOR_READS_LOG", None)
+    return subprocess.call(cmd, cwd=root, env=env)
+
+
+def swap_in(new_site: Path, site: Path) -> None:
+    """Replace ``site`` by a copy of ``new_site`` with two renames."""
+    staging = site.with_name(site.name + ".new")
+    retired = site.with_name(site.name + ".old")
+    for leftover in (staging, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(new_site, staging)
+    if site.exists():
+        os.replace(site, retired)
+    os.replace(staging, site)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def execution_report(work: Path) -> dict:
+    path = work / "_build" / ".doctrees" / "valor_execution.json"
+    return json.loads(path.read_text()) if path.exists() else {"executed": [], "reused": []}
+
+
+def _forget_incremental_state(work: Path) -> None:
+    # -W only sees warnings of pages re-read in this run: after a failure, make
+    # the next build re-read everything so no warning or error can hide.
+    shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
+
+
+def run(root: Path, site: Path, work: Path, config: Path | None = None) -> int:
+    root, site, work = root.resolve(), site.resolve(), work.resolve()
+    os.environ["VALOR_BOOK_ROOT"] = str(root)
+    started = time.perf_counter()
+    errors = data.validate_all()
+    if errors:
+        print("\nBuild stopped: data validation failed.", file=sys.stderr)
+        for error in errors:
+            print("  " + error.replace("\n", "\n  "), file=sys.stderr)
+        print(f"The last good site in {site} was left untouched.", file=sys.stderr)
+        return 1
+    print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
+
+    code = build_html(root, work, config)
+    if code != 0:
+        _forget_incremental_state(work)
+        reports = sorted((work / "_build" / "html" / "reports").glob("**/*.err.log"))
+        print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.",
+              file=sys.stderr)
+        for report in reports:
+            print(f"  execution error log: {report}", file=sys.stderr)
+        print(f"The last good site in {site} was left untouched.", file=sys.stderr)
+        return code or 1
+
+    swap_in(work / "_build" / "html", site)
+    report = execution_report(work)
+    first_page = site / "chapters" / "intro.html"
+    print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
+    print(f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
+          f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder")
+    parser.add_argument("--site", type=Path, default=None, help="published HTML (default ROOT/_build/html)")
+    parser.add_argument("--work", type=Path, default=None, help="work folder (default ROOT/_build/.work)")
+    parser.add_argument("--config", type=Path, default=None, help="extra _config.yml to use")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    return run(root, args.site or root / "_build" / "html", args.work or root / "_build" / ".work",
+               args.config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
