@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: book test data golden clean help
+.PHONY: book test data golden clean help browser
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
@@ -42,6 +42,15 @@ test: $(STAMP)
 
 golden: $(STAMP)
 	$(PY) -m pytest tests/test_notebooks.py -q --update-golden
+
+# Debian's chromium for the browser tests and the PDF (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null | head -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "chromium is missing: install Debian's package (sudo apt-get install chromium)"; exit 1; fi
 
 clean:
 	rm -rf _build

@@ -22,7 +22,44 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from valor import data
+
+# Editions differ from the reader's book only by _config.yml overrides.
+EDITIONS = {
+    "reader": {},
+    "student": {"sphinx": {"config": {"hide_solutions": True}}},
+}
+
+
+def deep_merge(base: dict, overrides: dict) -> dict:
+    """``base`` updated by ``overrides``; nested mappings are merged, not replaced."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def write_config(root: Path, work: Path, overrides: dict) -> Path | None:
+    """A _config.yml for this build: the book's, with ``overrides`` merged in."""
+    if not overrides:
+        return None
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    # JB resolves local_extensions against the config file's folder; the rest of
+    # the paths against the book's root, so only these need to be absolute.
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    config.setdefault("sphinx", {})["local_extensions"] = {
+        name: str((root / folder).resolve()) for name, folder in local.items()}
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "_config.generated.yml"
+    text = yaml.safe_dump(deep_merge(config, overrides), sort_keys=False, allow_unicode=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")  # unchanged text keeps the build incremental
+    return path
 
 
 def _jupyter_book() -> str:
@@ -65,7 +102,8 @@ def _forget_incremental_state(work: Path) -> None:
     shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
 
 
-def run(root: Path, site: Path, work: Path, config: Path | None = None) -> int:
+def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> int:
+    """Validate, build into ``work``, and on success publish to ``site``."""
     root, site, work = root.resolve(), site.resolve(), work.resolve()
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
@@ -78,7 +116,7 @@ def run(root: Path, site: Path, work: Path, config: Path | None = None) -> int:
         return 1
     print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
-    code = build_html(root, work, config)
+    code = build_html(root, work, write_config(root, work, overrides or {}))
     if code != 0:
         _forget_incremental_state(work)
         reports = sorted((work / "_build" / "html" / "reports").glob("**/*.err.log"))
@@ -91,7 +129,7 @@ def run(root: Path, site: Path, work: Path, config: Path | None = None) -> int:
 
     swap_in(work / "_build" / "html", site)
     report = execution_report(work)
-    first_page = site / "chapters" / "intro.html"
+    first_page = site / "chapters" / "intro.html"  # the toc's root
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
     print(f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
           f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}.")
@@ -103,11 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder")
     parser.add_argument("--site", type=Path, default=None, help="published HTML (default ROOT/_build/html)")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default ROOT/_build/.work)")
-    parser.add_argument("--config", type=Path, default=None, help="extra _config.yml to use")
+    parser.add_argument("--edition", choices=sorted(EDITIONS), default="reader",
+                        help="reader (default) or student (solutions hidden)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    return run(root, args.site or root / "_build" / "html", args.work or root / "_build" / ".work",
-               args.config)
+    default_site = {"reader": root / "_build" / "html",
+                    "student": root / "_build" / "student" / "html"}[args.edition]
+    default_work = root / "_build" / (".work" if args.edition == "reader" else f".work-{args.edition}")
+    return run(root, args.site or default_site, args.work or default_work, EDITIONS[args.edition])
 
 
 if __name__ == "__main__":
