@@ -302,5 +302,5 @@ def joint_rank_test(event, time, change, treated) -> JointRankResult:
     statistic = (scores * treated).sum(axis=-1)
     variance = n1 * n2 / (n * (n - 1)) * (scores ** 2).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(variance > 0, statistic / np.sqrt(variance), 0.0)
+        z = np.where(variance > 0, statistic / np.sqrt(variance), 0.0)[()]
     return JointRankResult(statistic, variance, z, 2 * _st.norm.sf(np.abs(z)))
