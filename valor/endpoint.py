@@ -46,7 +46,8 @@ class Primary:
         return -self.placebo_change
 
 
-def _value(frame: pd.DataFrame, column: str, **where):
+def value(frame: pd.DataFrame, column: str, **where):
+    """The one value of ``column`` in the row matching ``where`` (column=value pairs)."""
     mask = pd.Series(True, index=frame.index)
     for key, value in where.items():
         mask &= frame[key] == value
@@ -61,15 +62,15 @@ def primary(alsfrs: pd.DataFrame, enrolment: pd.DataFrame, population: str = "fa
     diff = dict(population=population, comparison="difference")
     test = dict(population=population, comparison="tofersen vs placebo")
     return Primary(
-        tofersen_change=float(_value(alsfrs, "estimate", population=population, comparison="tofersen")),
-        placebo_change=float(_value(alsfrs, "estimate", population=population, comparison="placebo")),
-        difference=float(_value(alsfrs, "estimate", **diff)),
-        ci_low=float(_value(alsfrs, "ci_low", **diff)),
-        ci_high=float(_value(alsfrs, "ci_high", **diff)),
-        p_reported=float(_value(alsfrs, "p_value", **test)),
-        p_test=str(_value(alsfrs, "test", **test)),
-        n_tofersen=int(_value(enrolment, "n", population=population, arm="tofersen")),
-        n_placebo=int(_value(enrolment, "n", population=population, arm="placebo")),
+        tofersen_change=float(value(alsfrs, "estimate", population=population, comparison="tofersen")),
+        placebo_change=float(value(alsfrs, "estimate", population=population, comparison="placebo")),
+        difference=float(value(alsfrs, "estimate", **diff)),
+        ci_low=float(value(alsfrs, "ci_low", **diff)),
+        ci_high=float(value(alsfrs, "ci_high", **diff)),
+        p_reported=float(value(alsfrs, "p_value", **test)),
+        p_test=str(value(alsfrs, "test", **test)),
+        n_tofersen=int(value(enrolment, "n", population=population, arm="tofersen")),
+        n_placebo=int(value(enrolment, "n", population=population, arm="placebo")),
     )
 
 

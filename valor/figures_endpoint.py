@@ -12,23 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from valor import fmt, style
+from valor import endpoint, fmt, stats, style
 
 POPULATION_LABELS = {"faster": "faster stratum", "slower": "slower stratum", "all": "whole cohort"}
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D"]
 CYCLE = [style.OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple")]
-
-
-def _row(frame, **where):
-    mask = np.ones(len(frame), bool)
-    for column, value in where.items():
-        mask &= (frame[column] == value).to_numpy()
-    match = frame[mask]
-    if len(match) != 1:
-        raise KeyError(f"expected one row for {where}, found {len(match)}")
-    return match.iloc[0]
 
 
 def primary_result(alsfrs):
@@ -39,7 +29,7 @@ def primary_result(alsfrs):
     y = {"faster": 1, "slower": 0}
     offsets = {"tofersen": 0.12, "placebo": -0.12}
     for arm in ("tofersen", "placebo"):
-        values = [float(_row(alsfrs, population=p, comparison=arm)["estimate"]) for p in strata]
+        values = [float(endpoint.value(alsfrs, "estimate", population=p, comparison=arm)) for p in strata]
         left.plot(values, [y[p] + offsets[arm] for p in strata], ls="none",
                   marker=style.ARM_MARKERS[arm], ms=9, color=style.ARM_COLOURS[arm],
                   label=arm.capitalize())
@@ -52,10 +42,11 @@ def primary_result(alsfrs):
     left.set_xlabel("Adjusted mean change to week 28\n(ALSFRS-R points; lower is worse)")
     left.legend(loc="lower left", fontsize=9)
     for p in strata:
-        row = _row(alsfrs, population=p, comparison="difference")
-        est = float(row["estimate"])
-        if not pd.isna(row["ci_low"]):
-            lo, hi = float(row["ci_low"]), float(row["ci_high"])
+        where = dict(population=p, comparison="difference")
+        est = float(endpoint.value(alsfrs, "estimate", **where))
+        low = endpoint.value(alsfrs, "ci_low", **where)
+        if not pd.isna(low):
+            lo, hi = float(low), float(endpoint.value(alsfrs, "ci_high", **where))
             right.errorbar(est, y[p], xerr=[[est - lo], [hi - est]], fmt="D", ms=8, capsize=5,
                            color=style.POPULATION_COLOURS[p], lw=2)
             right.annotate(f"{fmt.num(est)} ({fmt.ci(lo, hi)})", (est, y[p]), xytext=(0, 9),
@@ -74,7 +65,6 @@ def primary_result(alsfrs):
 def compatibility_curve(estimate: float, se: float, reported_p: float, hypotheses=None):
     """P value for every hypothesised true difference, with the CI, the P the CI
     implies for 'no difference' and the P reported from the joint rank test."""
-    from valor import stats
     style.apply()
     if hypotheses is None:
         hypotheses = np.linspace(estimate - 4.5 * se, estimate + 4.5 * se, 401)
