@@ -178,12 +178,17 @@ def expected_difference(model: LaggedModel, weeks, control_start: float | None =
 
 def analytic_power(model: LaggedModel, n_treated: int, n_control: int, weeks,
                    alpha: float = 0.05, control_start: float | None = None) -> np.ndarray:
-    """Normal-approximation power of the two-sided test of the difference."""
+    """Approximate power of the two-sided Welch test of the difference: a noncentral
+    t distribution with the Welch–Satterthwaite degrees of freedom of the model's
+    variances (exact for the normal approximation as the groups grow)."""
     diff = expected_difference(model, weeks, control_start)
-    se = np.sqrt(model.sd_change(weeks, 0.0) ** 2 / n_treated
-                 + model.sd_change(weeks, control_start) ** 2 / n_control)
-    z = stats.norm.ppf(1 - alpha / 2)
-    return stats.norm.cdf(diff / se - z) + stats.norm.cdf(-diff / se - z)
+    va = model.sd_change(weeks, 0.0) ** 2 / n_treated
+    vb = model.sd_change(weeks, control_start) ** 2 / n_control
+    se = np.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (n_treated - 1) + vb ** 2 / (n_control - 1))
+    crit = stats.t.ppf(1 - alpha / 2, df)
+    ncp = diff / se
+    return stats.nct.sf(crit, df, ncp) + stats.nct.cdf(-crit, df, ncp)
 
 
 def power_grid(model: LaggedModel, n_treated: int, n_control: int, delays, weeks,
