@@ -47,6 +47,16 @@ def test_summary_of_the_trial_data_shows_the_two_readings_differ():
     np.testing.assert_allclose(s["computed_ratio"], s["reported_ratio"], atol=0.02)
 
 
+def test_reported_p_keeps_the_source_precision():
+    assert fb.reported_p(0.0001, "<") == "P < 0.0001"
+    assert fb.reported_p(0.0007, "=") == "P = 0.0007"
+    assert fb.reported_p(0.0007, None) == "P = 0.0007"
+    with pytest.raises(ValueError):
+        fb.reported_p(float("nan"), "=")
+    with pytest.raises(ValueError):
+        fb.reported_p(0.5, ">")
+
+
 def test_percent_label():
     assert fb.percent_label(-0.29) == "\u221229%"
     assert fb.percent_label(0.16) == "+16%"

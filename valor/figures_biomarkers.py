@@ -56,6 +56,19 @@ def biomarker_summary(week28: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def reported_p(p_value: float, relation: str | None = "=") -> str:
+    """A P value as the source reports it: ``'P < 0.0001'`` or ``'P = 0.0007'``
+    (keeps the source's precision, which ``valor.fmt.p_value`` rounds)."""
+    if pd.isna(p_value):
+        raise ValueError("no P value reported")
+    if not 0 <= p_value <= 1:
+        raise ValueError(f"P = {p_value} is outside [0, 1]")
+    relation = "=" if relation is None or pd.isna(relation) else relation
+    if relation not in ("=", "<"):
+        raise ValueError(f"unknown relation {relation!r}")
+    return f"P {relation} {p_value:g}"
+
+
 def percent_label(fraction: float) -> str:
     """``-0.29`` -> ``'−29%'`` (typographic minus, as in the prose)."""
     from valor import fmt
