@@ -300,7 +300,8 @@ def ole_forest(week52: pd.DataFrame):
         ax.set_xlabel(row.unit, fontsize=9)
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-    axes[0, 0].set_title("Early minus delayed start at week 52 (favours early start → right)",
+    when = f" at week {rows['week'].iloc[0]:g}" if "week" in rows else ""
+    axes[0, 0].set_title(f"Early minus delayed start{when} (favours early start → right)",
                          fontsize=10, loc="left")
     return fig
 
