@@ -63,6 +63,15 @@ def _difference_matches_arms(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Se
     return keeps
 
 
+def _percent_matches_counts(df: pd.DataFrame, tolerance: float = 0.5) -> pd.Series:
+    """A printed percentage agrees with its count and denominator, where all three are
+    given, within rounding to whole percents (sources print 1 or 0 decimals)."""
+    n, denominator, percent = df["n"], df["denominator"], df["percent_reported"]
+    known = n.notna() & denominator.notna() & percent.notna()
+    implied = 100 * n.astype("Float64") / denominator.astype("Float64")
+    return (~known | ((implied - percent).abs() <= tolerance)).fillna(True).astype(bool)
+
+
 RULES = {r.name: r for r in [
     Rule("ci_order", ("ci_low", "estimate", "ci_high"),
          "the 95% CI must hold the estimate: ci_low ≤ estimate ≤ ci_high", _ci_order),
@@ -72,6 +81,9 @@ RULES = {r.name: r for r in [
     Rule("difference_matches_arms", ("comparison", "estimate"),
          "a 'difference' row (tofersen minus placebo) must match the two arms' values within rounding",
          _difference_matches_arms),
+    Rule("percent_matches_counts", ("n", "denominator", "percent_reported"),
+         "a printed percentage must match n / denominator within rounding (0.5 points)",
+         _percent_matches_counts),
 ]}
 
 
