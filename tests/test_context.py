@@ -267,3 +267,18 @@ def test_alsfrs_structure_agrees_with_the_design_table():
     assert facts["alsfrs_items"] * facts["alsfrs_item_max"] == design["alsfrs_r_max"]
     assert (facts["alsfrs_bulbar_items"] + facts["alsfrs_limb_items"]
             + facts["alsfrs_respiratory_items"]) == facts["alsfrs_items"]
+
+
+def test_safety_lookup_and_its_text():
+    safety = data.load("safety_serious_neuro")
+    row = factcheck.safety_row(safety, "VALOR slides", "any serious neurologic event",
+                               "VALOR, tofersen arm")
+    # the adverse-event slide: 4 of 72 tofersen participants, printed 5.6%
+    assert factcheck.count_text(row) == "4 of 72"
+    assert factcheck.printed_percent(row) == "5.6%"
+    pooled = factcheck.safety_row(safety, "Lovett et al. pooled review", "myelitis")
+    assert factcheck.count_text(pooled) == "4"                  # events, no denominator
+    assert factcheck.printed_percent(pooled) == factcheck.NOT_REPORTED
+    tofersen_rows = safety[safety["population"] != "VALOR, placebo arm"]
+    with pytest.raises(KeyError, match="found 2"):  # VALOR alone and VALOR + extension
+        factcheck.safety_row(tofersen_rows, "VALOR slides", "any serious neurologic event")

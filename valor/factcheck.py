@@ -224,6 +224,32 @@ def votes_markdown(votes: pd.DataFrame) -> str:
                            "Reported by"], rows)
 
 
+def safety_row(safety: pd.DataFrame, report: str, event: str,
+               population: str | None = None) -> pd.Series:
+    """The one row of ``safety_serious_neuro`` for a report, event (and population)."""
+    rows = safety[(safety["report"] == report) & (safety["event"] == event)]
+    if population is not None:
+        rows = rows[rows["population"] == population]
+    if len(rows) != 1:
+        raise KeyError(f"data/safety_serious_neuro.csv: expected one row for {report!r}, "
+                       f"{event!r}, {population!r}; found {len(rows)}")
+    return rows.iloc[0]
+
+
+def printed_percent(row: pd.Series) -> str:
+    """The percentage as the source prints it."""
+    return _maybe(row["percent_reported"], lambda p: f"{float(p):g}%")
+
+
+def count_text(row: pd.Series) -> str:
+    """``'4 of 72'`` where the denominator is given, else just the count."""
+    if pd.isna(row["n"]):
+        return NOT_REPORTED
+    if pd.isna(row["denominator"]):
+        return fmt.integer(row["n"])
+    return f"{fmt.integer(row['n'])} of {fmt.integer(row['denominator'])}"
+
+
 def _maybe(x, formatter) -> str:
     return NOT_REPORTED if pd.isna(x) else formatter(x)
 
@@ -238,7 +264,7 @@ def safety_markdown(safety: pd.DataFrame) -> str:
     for _, r in safety.iterrows():
         known = pd.notna(r["n"]) and pd.notna(r["denominator"])
         computed = fmt.num(100 * r["n"] / r["denominator"]) + "%" if known else "—"
-        printed = _maybe(r["percent_reported"], lambda p: f"{float(p):g}%")
+        printed = printed_percent(r)
         rows.append([f"{r['report']} {cite([r['source_key']])}", r["population"], r["data_cut"],
                      r["event"], r["counted"], _maybe(r["n"], fmt.integer),
                      _maybe(r["denominator"], fmt.integer), computed, printed])

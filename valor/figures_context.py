@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 
 import matplotlib.dates as mdates
+import pandas as pd
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -111,10 +112,7 @@ def event_date(row) -> dt.date:
 
 
 def _missing(x) -> bool:
-    try:
-        return x is None or bool(x != x) or str(x) == "<NA>"
-    except TypeError:  # pd.NA
-        return True
+    return bool(pd.isna(x))
 
 
 def date_text(row) -> str:
