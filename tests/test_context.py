@@ -127,9 +127,10 @@ def test_fact_check_table_has_every_claim_and_verdict(tables):
     claims = tables["fact_check"]
     assert len(rows) == len(claims)
     for row, (_, claim) in zip(rows, claims.iterrows()):
-        assert row[2] == " ".join(claim["claim"].split())
-        assert row[3] == f"**{factcheck.VERDICT_LABELS[claim['verdict']]}**"
-        assert claim["source_key"] in row[5]
+        topic = factcheck.TOPIC_LABELS[claim["topic"]]
+        assert row[1] == f"*{topic}.* " + " ".join(claim["claim"].split())
+        assert row[2] == f"**{factcheck.VERDICT_LABELS[claim['verdict']]}**"
+        assert claim["source_key"] in row[3] and claim["source_location"] in row[3]
 
 
 def test_every_verdict_has_a_label_and_the_schema_allows_only_those():
@@ -230,9 +231,10 @@ def test_safety_table_computes_rates_only_where_both_numbers_are_reported():
     ])
     rows = _table_rows(factcheck.safety_markdown(safety))
     assert len(rows) == 3  # one per report: nothing merged or summed
-    assert rows[0][7:] == ["5.6%", "5.6%"]   # 4 / 72 = 5.56%
-    assert rows[1][5:] == ["4", "not reported", "—", "not reported"]
-    assert rows[2][5:] == ["not reported", "147", "—", "4.1%"]
+    assert rows[0][3:] == ["4 of 72 participants", "5.6%", "5.6%"]   # 4 / 72 = 5.56%
+    assert rows[1][3:] == ["4 events", "—", "not reported"]
+    assert rows[2][3:] == ["not reported (of 147 participants)", "—", "4.1%"]
+    assert rows[0][1] == "p (c)"
 
 
 def test_safety_table_of_the_book_lists_every_row():

@@ -196,15 +196,16 @@ def fact_check_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def fact_check_markdown(tables: dict[str, pd.DataFrame]) -> str:
-    """The fact-check table: topic, claim, verdict, evidence, source and location."""
+    """The fact-check table: the claim (with its topic), the verdict, and the evidence
+    followed by its source, where in the source, and our confidence in the reading."""
     rows = []
     for number, (_, r) in enumerate(fact_check_rows(tables).iterrows(), start=1):
-        rows.append([str(number), TOPIC_LABELS[r["topic"]], r["claim"],
-                     f"**{VERDICT_LABELS[r['verdict']]}**", r["evidence_text"],
-                     f"{cite(r['sources'])}; {r['source_location']} "
-                     f"(confidence: {r['confidence']})"])
-    return markdown_table(["#", "Topic", "Claim as commonly stated", "Verdict", "Evidence",
-                           "Source"], rows)
+        rows.append([str(number), f"*{TOPIC_LABELS[r['topic']]}.* {r['claim']}",
+                     f"**{VERDICT_LABELS[r['verdict']]}**",
+                     f"{r['evidence_text']} Source: {cite(r['sources'])}, "
+                     f"{r['source_location']} (confidence: {r['confidence']})."])
+    return markdown_table(["#", "Claim as commonly stated", "Verdict", "Evidence and source"],
+                          rows)
 
 
 def verdict_counts(fact_check: pd.DataFrame) -> dict[str, int]:
@@ -264,9 +265,12 @@ def safety_markdown(safety: pd.DataFrame) -> str:
     for _, r in safety.iterrows():
         known = pd.notna(r["n"]) and pd.notna(r["denominator"])
         computed = fmt.num(100 * r["n"] / r["denominator"]) + "%" if known else "—"
-        printed = printed_percent(r)
-        rows.append([f"{r['report']} {cite([r['source_key']])}", r["population"], r["data_cut"],
-                     r["event"], r["counted"], _maybe(r["n"], fmt.integer),
-                     _maybe(r["denominator"], fmt.integer), computed, printed])
-    return markdown_table(["Report", "Population", "Data cut", "Event", "Counted", "n",
-                           "Denominator", "n / denominator", "Printed %"], rows)
+        if pd.isna(r["n"]) and pd.notna(r["denominator"]):
+            counted = f"{NOT_REPORTED} (of {fmt.integer(r['denominator'])} {r['counted']})"
+        else:
+            counted = f"{count_text(r)} {r['counted']}" if pd.notna(r["n"]) else NOT_REPORTED
+        rows.append([f"{r['report']} {cite([r['source_key']])}",
+                     f"{r['population']} ({r['data_cut']})", r["event"], counted, computed,
+                     printed_percent(r)])
+    return markdown_table(["Report", "Population (data cut)", "Event", "Count",
+                           "n / denominator", "Printed"], rows)

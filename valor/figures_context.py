@@ -142,7 +142,7 @@ def regulatory_timeline(timeline, design):
     style.apply()
     events = timeline.assign(date=[event_date(r) for _, r in timeline.iterrows()])
     events = events.sort_values("date", kind="stable").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8.6, 4.8))
+    fig, ax = plt.subplots(figsize=(7.6, 4.8))
     start, end = valor_period(design)
     ax.axvspan(start, end, ymin=0.44, ymax=0.56, color=style.OKABE_ITO["sky_blue"], alpha=0.35,
                lw=0)
@@ -157,7 +157,7 @@ def regulatory_timeline(timeline, design):
         ax.plot(r["date"], 0, marker=marker, ms=9, color=colour, ls="none",
                 mfc="white" if month_only else colour, mew=1.8)
         ax.annotate(f"{r['label']}\n{date_text(r)}", (r["date"], level), ha="center",
-                    va="bottom" if level > 0 else "top", fontsize=8.5,
+                    va="bottom" if level > 0 else "top", fontsize=9,
                     xytext=(0, 3 if level > 0 else -3), textcoords="offset points")
     handles = [Line2D([], [], marker=AGENCY_STYLE[a][0], color=AGENCY_STYLE[a][1], ms=8,
                       ls="none", label=AGENCY_NAMES[a])
