@@ -231,9 +231,9 @@ def test_safety_table_computes_rates_only_where_both_numbers_are_reported():
     ])
     rows = _table_rows(factcheck.safety_markdown(safety))
     assert len(rows) == 3  # one per report: nothing merged or summed
-    assert rows[0][3:] == ["4 of 72 participants", "5.6%", "5.6%"]   # 4 / 72 = 5.56%
-    assert rows[1][3:] == ["4 events", "—", "not reported"]
-    assert rows[2][3:] == ["not reported (of 147 participants)", "—", "4.1%"]
+    assert rows[0][3:] == ["4 of 72 participants", "5.6% / 5.6%"]   # 4 / 72 = 5.56%
+    assert rows[1][3:] == ["4 events", "— / not reported"]
+    assert rows[2][3:] == ["not reported (of 147 participants)", "— / 4.1%"]
     assert rows[0][1] == "p (c)"
 
 

@@ -270,7 +270,7 @@ def safety_markdown(safety: pd.DataFrame) -> str:
         else:
             counted = f"{count_text(r)} {r['counted']}" if pd.notna(r["n"]) else NOT_REPORTED
         rows.append([f"{r['report']} {cite([r['source_key']])}",
-                     f"{r['population']} ({r['data_cut']})", r["event"], counted, computed,
-                     printed_percent(r)])
+                     f"{r['population']} ({r['data_cut']})", r["event"], counted,
+                     f"{computed} / {printed_percent(r)}"])
     return markdown_table(["Report", "Population (data cut)", "Event", "Count",
-                           "n / denominator", "Printed"], rows)
+                           "Rate: computed / printed"], rows)
