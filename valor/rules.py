@@ -64,13 +64,22 @@ def _difference_matches_arms(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Se
     return keeps
 
 
-def _percent_matches_counts(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Series:
-    """Where a row gives both counts, its percentage is 100 * n_events / n_arm
-    within rounding (percentages are reported to one decimal)."""
-    both = df["n_events"].notna() & df["n_arm"].notna()
-    implied = 100 * df["n_events"].astype(float) / df["n_arm"].astype(float)
-    off = (implied - df["percent"].astype(float)).abs() > tolerance
+def _percent_matches_counts(df: pd.DataFrame) -> pd.Series:
+    """Where a row gives a count and its denominator, the printed percentage is
+    100 × count / denominator within its rounding (±0.5 when printed as a whole
+    number, ±0.05 with one decimal). Columns by convention: n_events/n_arm/percent
+    or n/denominator/percent_reported."""
+    count, denominator, percent = (("n_events", "n_arm", "percent") if "n_events" in df.columns
+                                   else ("n", "denominator", "percent_reported"))
+    reported = df[percent].astype(float)
+    both = df[count].notna() & df[denominator].notna() & reported.notna()
+    implied = 100 * df[count].astype(float) / df[denominator].astype(float)
+    whole = (reported == reported.round()).fillna(False)
+    tolerance = whole.map({True: 0.5, False: 0.05}) + 1e-9
+    off = (implied - reported).abs() > tolerance
     return (~(both & off)).fillna(True).astype(bool)
+
+
 # -- rules of the biomarker and open-label-extension tables ---------------------
 
 # A ratio row and the two arms it compares (each arm a ratio to baseline).
@@ -112,8 +121,6 @@ def _unverified_is_low(df: pd.DataFrame) -> pd.Series:
     unverified = df["verified"] == "no"
     flagged = (df["confidence"] == "low") & df["source_location"].str.startswith("NOT VERIFIED")
     return (~unverified | flagged).fillna(False).astype(bool)
-
-
 RULES = {r.name: r for r in [
     Rule("ci_order", ("ci_low", "estimate", "ci_high"),
          "the 95% CI must hold the estimate: ci_low ≤ estimate ≤ ci_high", _ci_order),
@@ -123,8 +130,9 @@ RULES = {r.name: r for r in [
     Rule("difference_matches_arms", ("comparison", "estimate"),
          "a 'difference' row (tofersen minus placebo) must match the two arms' values within rounding",
          _difference_matches_arms),
-    Rule("percent_matches_counts", ("n_events", "n_arm", "percent"),
-         "percent must equal 100 × n_events / n_arm within rounding", _percent_matches_counts),
+    Rule("percent_matches_counts", ("count", "denominator", "percent"),
+         "a printed percentage must equal 100 × count / denominator within its rounding",
+         _percent_matches_counts),
     Rule("ratio_matches_arms", ("comparison", "estimate"),
          "a ratio row (tofersen:placebo or early:delayed) must match the two arms' ratios "
          "to baseline within the rounding of the reported values", _ratio_matches_arms),
