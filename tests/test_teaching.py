@@ -8,34 +8,13 @@ The notebook tests (test_notebooks.py) execute the solution code cells.
 """
 from __future__ import annotations
 
-import re
-
 import jupytext
 import pytest
-import yaml
 
-from book import ROOT, is_notebook
+from book import ROOT, content_chapters
 from valor import teaching
 
-BACK_MATTER = re.compile(r"^(back matter|for instructors and readers|appendi(x|ces)\b)", re.I)
 MIN_EXERCISES = 2
-
-
-def content_chapters(root=ROOT) -> list[str]:
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    names = []
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"].removesuffix(".md"))
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        if not BACK_MATTER.match(part.get("caption", "")):
-            walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [n for n in names if n != toc["root"].removesuffix(".md") and is_notebook(root / f"{n}.md")]
 
 
 CHAPTERS = content_chapters()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,14 @@ UNFOLD_JS = """() => {
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('details').forEach(d => d.open = true);
 }"""
+# Images may load lazily (only when scrolled to): load them all before printing.
+IMAGES_READY_JS = """async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null :
+    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
+  return images.filter(img => !img.naturalWidth).map(img => img.src);
+}"""
 MATHJAX_READY_JS = """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
   ? MathJax.startup.promise.then(() => true) : true"""
 FOOTER = ('<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
@@ -56,11 +65,21 @@ def pdf_path(root: Path, edition: str = "reader") -> Path:
     return root / "_build" / "pdf" / f"valor-book-{__version__}{suffix}.pdf"
 
 
+def _mirror_images(site: Path, page: str) -> None:
+    """Sphinx's single-page builder writes image paths relative to the site's root
+    (``_images/x.png``) even when the root document sits in a folder
+    (``chapters/intro.html``): give that folder a copy of ``_images``."""
+    folder = (site / page).parent
+    if folder != site and (site / "_images").is_dir():
+        shutil.copytree(site / "_images", folder / "_images", dirs_exist_ok=True)
+
+
 def print_pdf(site: Path, page: str, out: Path) -> int:
     """Print ``site/page`` (a single-page build) to ``out``; returns the page count."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
+    _mirror_images(site, page)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
     with browser.serve(site) as base, sync_playwright() as playwright:
@@ -69,6 +88,9 @@ def print_pdf(site: Path, page: str, out: Path) -> int:
             tab = chromium.new_page()
             tab.goto(f"{base}/{page}", wait_until="networkidle")
             tab.evaluate(MATHJAX_READY_JS)
+            broken = tab.evaluate(IMAGES_READY_JS)
+            if broken:
+                raise RuntimeError(f"images that did not load: {broken}")
             tab.evaluate(UNFOLD_JS)
             tab.add_style_tag(content=PRINT_CSS)
             tab.pdf(path=str(partial), format="A4", print_background=True, outline=True,
