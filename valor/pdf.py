@@ -34,6 +34,10 @@ span[id^="document-"] { display: block; break-before: page; }   /* each chapter 
 .header-article, .prev-next-area, .toggle-button, button.toggle-button, .skip-link,
 #pst-back-to-top, #jb-print-docs-body, a.headerlink { display: none !important; }
 .toggle-hidden { display: block !important; visibility: visible !important; }
+.admonition, div.exercise, div.solution { border: 1px solid #888 !important; border-radius: 3px;
+  padding: 0.2em 0.9em 0.4em !important; margin: 0.8em 0 !important; }
+.admonition-title, p.admonition-title { font-weight: bold !important; }
+div.cell_input pre, div.highlight pre { border-left: 3px solid #bbb !important; padding-left: 0.6em !important; }
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
 """
 UNFOLD_JS = """() => {
