@@ -32,7 +32,7 @@ def site_texts(site: Path):
         if not path.is_file():
             continue
         if path.suffix == ".html":
-            yield path, soup(path).get_text(" ")
+            yield path, soup(path).get_text("")
         elif path.suffix == ".ipynb":
             nb = json.loads(path.read_text(encoding="utf-8"))
             parts = ["".join(c.get("source", "")) for c in nb["cells"]]
@@ -89,7 +89,7 @@ def test_reader_edition_shows_the_solutions_looked_for(reader):
     phrases = solution_phrases(reader)
     assert phrases, "no solution found in the reader edition: the student test would prove nothing"
     for docname, found in phrases.items():
-        text = soup(reader / f"{docname}.html").get_text(" ")
+        text = soup(reader / f"{docname}.html").get_text("")
         assert all(p in text for p in found)
 
 

@@ -74,3 +74,16 @@ def test_pdf_holds_every_chapter_figure(pages):
 def test_pdf_leaves_out_the_web_page_furniture(pages):
     text = " ".join(t for t, _ in pages)
     assert "Skip to main content" not in text and "Back to top" not in text
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_missing_chromium_fails_in_ci_and_says_what_to_install_elsewhere(monkeypatch, ci, outcome):
+    from valor import browser
+
+    def missing():
+        raise browser.BrowserMissing("no chromium")
+
+    monkeypatch.setattr(browser, "chromium_path", missing)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="apt-get install chromium"):
+        sites.require_chromium()
