@@ -46,7 +46,7 @@ pdf: $(STAMP) browser
 	$(PY) -m valor.pdf
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) -q
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 golden: $(STAMP)
 	$(PY) -m pytest tests/test_notebooks.py -q --update-golden

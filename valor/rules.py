@@ -63,6 +63,15 @@ def _difference_matches_arms(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Se
     return keeps
 
 
+def _percent_matches_counts(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Series:
+    """Where a row gives both counts, its percentage is 100 * n_events / n_arm
+    within rounding (percentages are reported to one decimal)."""
+    both = df["n_events"].notna() & df["n_arm"].notna()
+    implied = 100 * df["n_events"].astype(float) / df["n_arm"].astype(float)
+    off = (implied - df["percent"].astype(float)).abs() > tolerance
+    return (~(both & off)).fillna(True).astype(bool)
+
+
 RULES = {r.name: r for r in [
     Rule("ci_order", ("ci_low", "estimate", "ci_high"),
          "the 95% CI must hold the estimate: ci_low ≤ estimate ≤ ci_high", _ci_order),
@@ -72,6 +81,8 @@ RULES = {r.name: r for r in [
     Rule("difference_matches_arms", ("comparison", "estimate"),
          "a 'difference' row (tofersen minus placebo) must match the two arms' values within rounding",
          _difference_matches_arms),
+    Rule("percent_matches_counts", ("n_events", "n_arm", "percent"),
+         "percent must equal 100 × n_events / n_arm within rounding", _percent_matches_counts),
 ]}
 
 
