@@ -55,6 +55,16 @@ def test_glue_text_refuses_numbers():
         book.glue_text("key", 1.2)
 
 
+def test_glue_markdown_refuses_non_text():
+    with pytest.raises(TypeError, match="glue_markdown"):
+        book.glue_markdown("key", 1.2)
+
+
+def test_glue_markdown_lives_with_the_other_glue_helpers():
+    from valor import factcheck
+    assert not hasattr(factcheck, "glue_markdown")
+
+
 # -- rules ----------------------------------------------------------------------
 
 def test_ci_order_flags_only_bad_rows():
