@@ -75,6 +75,25 @@ SOURCES = {
     "ls_n_half_total": ("why_it_missed", "wm_n_half_total"),
 }
 
+# The introduction's short answer: intro key -> (chapter that earns it, key glued there)
+INTRO_SOURCES = {
+    "intro_week": ("primary_endpoint", "pe_week"),
+    "intro_difference": ("primary_endpoint", "pe_diff"),
+    "intro_ci": ("primary_endpoint", "pe_ci"),
+    "intro_p": ("primary_endpoint", "pe_p_reported"),
+    "intro_n_faster": ("why_it_missed", "wm_n_faster"),
+    "intro_n_all": ("why_it_missed", "wm_n_all"),
+    "intro_power_obs": ("why_it_missed", "wm_power_obs"),
+    "intro_target_power": ("biomarkers", "bm_target_power"),
+    "intro_detect80_share": ("why_it_missed", "wm_detect80_share"),
+    "intro_p_implied": ("primary_endpoint", "pe_p_implied"),
+    "intro_nfl_relative": ("biomarkers", "bm_nfl_faster_relative"),
+    "intro_nfl_fall": ("biomarkers", "bm_nfl_faster_tofersen_fall"),
+    "intro_w52_week": ("open_label_extension", "ole_w52_week"),
+    "intro_w52_diff": ("open_label_extension", "ole_w52_diff"),
+    "intro_w52_p": ("open_label_extension", "ole_w52_p"),
+}
+
 
 def _golden(chapter: str) -> dict[str, str]:
     return json.loads((GOLDEN / f"{chapter}.json").read_text(encoding="utf-8"))
@@ -114,3 +133,22 @@ def test_every_cited_figure_is_drawn_by_another_chapter():
                for name in re.findall(r"^:name: (fig-\S+)", path.read_text("utf-8"), re.M)}
     assert len(cited) >= 6
     assert cited <= defined, cited - defined
+
+
+@pytest.mark.parametrize("key", sorted(INTRO_SOURCES))
+def test_intro_value_equals_the_chapter_that_earns_it(key):
+    chapter, source_key = INTRO_SOURCES[key]
+    intro, source = _golden("intro"), _golden(chapter)
+    assert key in intro, f"the introduction no longer glues {key}"
+    assert intro[key] == source[source_key], (
+        f"intro {key} = {intro[key]!r} but {chapter} {source_key} = {source[source_key]!r}")
+
+
+def test_each_point_of_the_short_answer_links_its_chapter():
+    text = (ROOT / "chapters" / "intro.md").read_text(encoding="utf-8")
+    answer = text.split("## The short answer", 1)[1].split("\n## ", 1)[0]
+    points = re.split(r"^\d\. ", answer, flags=re.M)[1:]
+    assert len(points) == 4
+    for point, label in zip(points, ("why-it-missed", "primary-endpoint", "biomarkers",
+                                     "open-label-extension")):
+        assert re.search(r"\{ref\}`[^`]*<" + label + ">`", point), label

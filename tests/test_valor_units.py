@@ -147,3 +147,13 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
     assert [p.name for p in site.iterdir()] == ["fresh"]
     assert (new / "fresh" / "page.html").exists(), "the work copy is kept for incremental builds"
     assert not (tmp_path / "html.new").exists() and not (tmp_path / "html.old").exists()
+
+
+# -- README ---------------------------------------------------------------------
+
+def test_readme_layout_lists_every_valor_module():
+    from book import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    modules = sorted(p.name for p in (ROOT / "valor").glob("*.py") if p.name != "__init__.py")
+    missing = [m for m in modules if f"| `valor/{m}` |" not in readme]
+    assert not missing, f"README.md's layout table does not list {missing}"
