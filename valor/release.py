@@ -214,6 +214,9 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
             for name in names:      # the reader first: it is the staging folder itself
                 dest = staging / edition_folder(name)
                 print(f"\n=== Release {version}: {name} edition ===", flush=True)
+                # Sphinx never deletes the page of a removed chapter from its output: start
+                # the output afresh (the doctrees stay, so nothing re-executes for this).
+                shutil.rmtree(work / name / "_build" / "html", ignore_errors=True)
                 code = build.run(root, dest, work / name, edition_overrides(root, name))
                 if code != 0:
                     print(f"\nRelease of {version} stopped: the {name} edition did not build. "
