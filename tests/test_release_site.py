@@ -133,9 +133,11 @@ def released(tmp_path_factory):
     return results
 
 
-def log_tail(results, lines=40) -> str:
-    text = Path(results["log"]).read_text(errors="replace").splitlines()
-    return "\n".join(line for line in text if "IPKernelApp" not in line)[-6000:]
+def log_tail(results) -> str:
+    """The lines of the release log that say why a build failed."""
+    keep = re.compile(r"WARNING|ERROR|Error:|Exception occurred|stopped|^\$ ")
+    lines = Path(results["log"]).read_text(errors="replace").splitlines()
+    return "\n".join(dict.fromkeys(line for line in lines if keep.search(line) and "IPKernelApp" not in line))
 
 
 def editions_of(site: Path, version: str) -> dict[str, Path]:

@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from valor import build
+from valor import build, data
 
 RELEASE_FILE = "release.json"          # in every site/<version>/: what the release holds
 TODO = "TODO: what changed in the book."    # placeholder written by bump
@@ -205,6 +205,13 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
     problem = changelog_problem(root, version)
     if problem:
         print(problem, file=sys.stderr)
+        return 1
+    os.environ["VALOR_BOOK_ROOT"] = str(root)      # as build.run does: validate this book's data
+    errors = data.validate_all()
+    if errors:
+        print(f"Release of {version} stopped: data validation failed.", file=sys.stderr)
+        for error in errors:
+            print("  " + error.replace("\n", "\n  "), file=sys.stderr)
         return 1
     site.mkdir(parents=True, exist_ok=True)
     with site_lock(site):
