@@ -95,7 +95,8 @@ def test_edition_overrides_keep_the_edition_and_add_the_switcher():
 def small_book(root: Path, version: str = "0.1.0") -> Path:
     write(root / "valor" / "__init__.py", f'"""Doc."""\n\n__version__ = "{version}"\n')
     write(root / "tests" / "golden" / "intro.json",
-          json.dumps({"intro_n": "108", "intro_version": version}, indent=1) + "\n")
+          json.dumps({"intro_n": "108", "intro_version": version, "intro_cite": f"The book (version {version}).",
+                      "intro_p": "P = 0.10"}, indent=1) + "\n")
     write(root / "data" / "enrolment.csv", "arm,n\ntofersen,72\nplacebo,36\n")
     write(root / "data" / "design.csv", "parameter,value\nweeks,28\n")
     write(root / "CHANGELOG.md", f"# Changelog\n\n## {version} (2026-11-01)\n\nFirst.\n")
@@ -120,8 +121,9 @@ def test_bump_sets_the_version_the_golden_version_and_opens_the_changelog(tmp_pa
     done = release.bump(root, "0.2.0", site=tmp_path / "no-site", today=dt.date(2026, 12, 1))
     assert len(done) == 3
     assert release.read_version(root) == "0.2.0"
-    assert json.loads((root / "tests/golden/intro.json").read_text()) == {"intro_n": "108",
-                                                                          "intro_version": "0.2.0"}
+    assert json.loads((root / "tests/golden/intro.json").read_text()) == {
+        "intro_n": "108", "intro_version": "0.2.0", "intro_cite": "The book (version 0.2.0).",
+        "intro_p": "P = 0.10"}
     text = (root / "CHANGELOG.md").read_text()
     assert text.index("## 0.2.0 (2026-12-01)") < text.index(release.TODO) < text.index("## 0.1.0")
     assert "### Data changes" in text and "make changelog SINCE=REV" in text   # no git here
@@ -151,7 +153,7 @@ def test_changelog_lists_changed_data_files_and_moved_numbers(tmp_path):
     assert "- `data/biomarkers.csv`: added (not committed yet)" in text
     assert "design.csv" not in text
     assert "- `intro_n` (intro): 108 → 109" in text
-    assert "intro_version" not in text                # the version itself moves every release
+    assert "intro_version" not in text and "intro_cite" not in text   # only the version moved
     assert "- New glued values in intro: `intro_nfl`." in text
 
     # Default: the last release recorded in the site, then two git revisions.
@@ -175,3 +177,16 @@ def test_changelog_lists_changed_data_files_and_moved_numbers(tmp_path):
     assert after.count("### Data changes") == 1
     assert after.index("## 0.2.0") < after.index("108 → 109") < after.index("## 0.1.0")
     assert release.TODO in after
+
+
+def test_glued_changes_leave_out_values_where_only_the_version_moved():
+    old = {"intro": {"v": "0.1.0", "cite": "Book (version 0.1.0).", "title": "Book (version 0.1.0).",
+                     "x": "10.1.0", "same": "72"},
+           "gone": {"g": "1"}}
+    new = {"intro": {"v": "0.2.0", "cite": "Book (version 0.2.0).", "title": "New book (version 0.2.0).",
+                     "x": "10.2.0", "same": "72", "added": "5"}}
+    changes = release.glued_changes(old, new, ("0.1.0", "0.2.0"))
+    assert changes["moved"] == [
+        {"chapter": "intro", "key": "title", "old": "Book (version 0.1.0).", "new": "New book (version 0.2.0)."},
+        {"chapter": "intro", "key": "x", "old": "10.1.0", "new": "10.2.0"}]
+    assert changes["new"] == {"intro": ["added"]} and changes["removed"] == {"gone": ["g"]}

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,12 +29,13 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from book import ROOT
+from book import copy_project, tree_digest
 from valor import build, release
 
+# One worker runs this module (make test: --dist loadgroup); the lock below is for other modes.
+pytestmark = pytest.mark.xdist_group("release_site")
+
 V1, V2 = "0.1.0", "0.2.0"
-IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "site", ".pytest_cache", "__pycache__",
-                                "*.egg-info", ".ipynb_checkpoints")
 RETIRED = """(retired)=
 # A retired page
 
@@ -44,18 +43,14 @@ This page is in the first version of the test site only.
 """
 
 
-def tree_hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def run_release(proj: Path, site: Path, work: Path, log: Path, *editions: str) -> dict:
     cmd = [sys.executable, "-m", "valor.release", "--root", str(proj), "--site", str(site),
            "--work", str(work), *[f"--edition={e}" for e in editions]]
+    env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
     with open(log, "a") as out:
         out.write(f"\n$ {' '.join(cmd)}\n")
         out.flush()
-        code = subprocess.call(cmd, cwd=proj, stdout=out, stderr=subprocess.STDOUT)
+        code = subprocess.call(cmd, cwd=proj, env=env, stdout=out, stderr=subprocess.STDOUT)
     return {"code": code, "log": str(log)}
 
 
@@ -70,7 +65,7 @@ def release_step(proj, site, work, log) -> dict:
 
 def scenario(base: Path) -> dict:
     proj, site, work, log = base / "project", base / "site", base / "work", base / "release.log"
-    shutil.copytree(ROOT, proj, ignore=IGNORE)
+    copy_project(proj)
     toc = (proj / "_toc.yml").read_text(encoding="utf-8")
     (proj / "chapters" / "retired.md").write_text(RETIRED, encoding="utf-8")
     (proj / "_toc.yml").write_text(toc.rstrip("\n") + "\n      - file: chapters/retired\n", encoding="utf-8")
@@ -78,7 +73,7 @@ def scenario(base: Path) -> dict:
     results = {"site": str(site), "log": str(log), "steps": {}, "hashes": {}}
 
     results["steps"]["release 0.1.0"] = release_step(proj, site, work, log)
-    results["hashes"]["0.1.0 alone"] = tree_hashes(site / V1)
+    results["hashes"]["0.1.0 alone"] = tree_digest(site / V1)
 
     release.bump(proj, V2, site)
     changelog = proj / "CHANGELOG.md"
@@ -87,29 +82,29 @@ def scenario(base: Path) -> dict:
     (proj / "_toc.yml").write_text(toc, encoding="utf-8")
     (proj / "chapters" / "retired.md").unlink()
     results["steps"]["release 0.2.0"] = release_step(proj, site, work, log)
-    results["hashes"]["0.1.0 after 0.2.0"] = tree_hashes(site / V1)
+    results["hashes"]["0.1.0 after 0.2.0"] = tree_digest(site / V1)
 
     (site / V2 / "stray.txt").write_text("not part of the release")
-    before = {v: tree_hashes(site / v) for v in (V1, V2)}
+    before = {v: tree_digest(site / v) for v in (V1, V2)}
     results["steps"]["re-release 0.2.0"] = release_step(proj, site, work, log)
-    after = {v: tree_hashes(site / v) for v in (V1, V2)}
+    after = {v: tree_digest(site / v) for v in (V1, V2)}
     results["rerelease"] = {"v1_unchanged": before[V1] == after[V1],
                             "stray_removed": not (site / V2 / "stray.txt").exists(),
                             "v2_files_before": sorted(before[V2]), "v2_files_after": sorted(after[V2])}
 
     # A broken data file: nothing is built, nothing changes.
-    everything = tree_hashes(site)
+    everything = tree_digest(site)
     csv = sorted((proj / "data").glob("*.csv"))[0]
     good = csv.read_text(encoding="utf-8")
     csv.write_text(good.replace("\n", "\n,,,broken row\n", 1), encoding="utf-8")
     results["broken data"] = {"code": run_release(proj, site, work, log)["code"],
-                              "site_unchanged": tree_hashes(site) == everything}
+                              "site_unchanged": tree_digest(site) == everything}
     csv.write_text(good, encoding="utf-8")
     # The reader edition builds, then an edition fails: 0.2.0 stays as it was.
     broken = {"sphinx": {"config": {"extensions": ["valor_no_such_extension"]}}}
     with mock.patch.dict(build.EDITIONS, {"broken": broken}), mock.patch.dict(os.environ):
         code = release.release(proj, site, work, ["reader", "broken"])
-    results["broken edition"] = {"code": code, "site_unchanged": tree_hashes(site) == everything}
+    results["broken edition"] = {"code": code, "site_unchanged": tree_digest(site) == everything}
     return results
 
 
@@ -228,7 +223,7 @@ def test_the_student_editions_hold_no_solutions(released):
 
 def test_releasing_a_newer_version_leaves_the_older_byte_for_byte(released):
     assert released["hashes"]["0.1.0 alone"] == released["hashes"]["0.1.0 after 0.2.0"]
-    assert released["hashes"]["0.1.0 alone"] == tree_hashes(released["site"] / V1)
+    assert released["hashes"]["0.1.0 alone"] == tree_digest(released["site"] / V1)
 
 
 def test_re_releasing_a_version_replaces_it_and_only_it(released):

@@ -61,6 +61,11 @@ def read_version(root: Path) -> str:
     return match.group(1)
 
 
+def version_token(version: str) -> re.Pattern:
+    """``version`` as a whole word ("0.1.0", not "10.1.0" or "0.1.0.1")."""
+    return re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)")
+
+
 def parse_version(text: str) -> Version:
     try:
         return Version(text)
@@ -396,14 +401,18 @@ def data_file_changes(root: Path, since: str, until: str | None) -> list[dict]:
 def glued_changes(old: dict[str, dict], new: dict[str, dict], skip_version: tuple[str, str] | None) -> dict:
     """Moved, new and removed glued values between two golden snapshots.
 
-    ``skip_version`` (old, new): the book's version itself, glued in the text,
-    moves with every release and is not listed.
+    ``skip_version`` (old, new): the book's version, glued in the text, moves
+    with every release; a value in which nothing but the version moved is not listed.
     """
+    def only_version_moved(a, b) -> bool:
+        return (skip_version is not None and isinstance(a, str)
+                and version_token(skip_version[0]).sub(skip_version[1], a) == b)
+
     moved, added, removed = [], {}, {}
     for chapter in sorted(old.keys() | new.keys()):
         before, after = old.get(chapter, {}), new.get(chapter, {})
         for key in sorted(before.keys() & after.keys()):
-            if before[key] != after[key] and (before[key], after[key]) != skip_version:
+            if before[key] != after[key] and not only_version_moved(before[key], after[key]):
                 moved.append({"chapter": chapter, "key": key, "old": before[key], "new": after[key]})
         if after.keys() - before.keys():
             added[chapter] = sorted(after.keys() - before.keys())
@@ -504,9 +513,9 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
 
     for path in sorted((root / GOLDEN).glob("*.json")):
         values = json.loads(path.read_text(encoding="utf-8"))
-        keys = [k for k, v in values.items() if v == old and "version" in k]
+        keys = [k for k, v in values.items() if isinstance(v, str) and version_token(old).search(v)]
         if keys:
-            values.update({k: new for k in keys})
+            values.update({k: version_token(old).sub(new, values[k]) for k in keys})
             path.write_text(json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                             encoding="utf-8")
             done.append(f"{path.relative_to(root)}: {', '.join(keys)} {old} -> {new}")
