@@ -12,7 +12,9 @@ rewritten (each atomically): ``versions.json`` (pydata-sphinx-theme's switcher
 format, URLs relative to it), ``versions.js`` (the same, plus the pages of each
 edition, for the switcher and banner drawn by ``_ext/valor_release.py``: a
 script loaded by a relative ``<script>`` tag works from ``file://``, where the
-theme's XHR for ``versions.json`` does not) and ``index.html`` (to the latest).
+theme's XHR for ``versions.json`` does not), ``index.html`` (opens the latest)
+and ``versions.html`` (lists them all). Each version's ``release.json`` says
+what it holds (editions, pages) and the git commit it was built from.
 
 Two more commands:
 
@@ -115,6 +117,8 @@ def edition_pages(folder: Path, skip: set[str]) -> list[str]:
 def git_state(root: Path) -> tuple[str | None, bool]:
     """(HEAD's commit, whether the tree has uncommitted changes); (None, False) outside git."""
     try:
+        if Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve() != root.resolve():
+            return None, False          # a copy inside some other repository
         commit = _git(root, "rev-parse", "HEAD").strip()
         dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no").strip())
     except GitError:
