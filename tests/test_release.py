@@ -148,7 +148,7 @@ def test_changelog_lists_changed_data_files_and_moved_numbers(tmp_path):
     # --since: a revision
     text = release.changelog_section(root, tmp_path / "no-site", since=first)
     assert text.startswith("### Data changes\n")
-    assert f"commit {first[:7]}" in text
+    assert f"Compared with commit {first[:7]}." in text
     assert "- `data/enrolment.csv`: modified (2 rows added, 1 row removed)" in text
     assert "- `data/biomarkers.csv`: added (not committed yet)" in text
     assert "design.csv" not in text
@@ -160,7 +160,9 @@ def test_changelog_lists_changed_data_files_and_moved_numbers(tmp_path):
     site = tmp_path / "site"
     fake_release(site, "0.1.0", commit=first)
     fake_release(site, "0.2.0", commit=None)                  # the current one: not "previous"
-    assert release.changelog_section(root, site) == text.replace(f"`{first}`", "version 0.1.0")
+    from_site = release.changelog_section(root, site)
+    assert from_site.startswith(f"### Data changes\n\nCompared with version 0.1.0 (commit {first[:7]}).\n")
+    assert from_site.split("\n", 3)[3] == text.split("\n", 3)[3]         # the same changes
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "0.2.0")
     committed = release.changelog_section(root, site, until="HEAD")
@@ -185,8 +187,13 @@ def test_glued_changes_leave_out_values_where_only_the_version_moved():
            "gone": {"g": "1"}}
     new = {"intro": {"v": "0.2.0", "cite": "Book (version 0.2.0).", "title": "New book (version 0.2.0).",
                      "x": "10.2.0", "same": "72", "added": "5"}}
+    new["added_chapter"] = {"a": "1", "b": "2"}
     changes = release.glued_changes(old, new, ("0.1.0", "0.2.0"))
     assert changes["moved"] == [
         {"chapter": "intro", "key": "title", "old": "Book (version 0.1.0).", "new": "New book (version 0.2.0)."},
         {"chapter": "intro", "key": "x", "old": "10.1.0", "new": "10.2.0"}]
-    assert changes["new"] == {"intro": ["added"]} and changes["removed"] == {"gone": ["g"]}
+    assert changes["new"] == {"intro": ["added"]} and changes["removed"] == {}
+    assert changes["new_chapters"] == {"added_chapter": 2} and changes["removed_chapters"] == {"gone": 1}
+    text = release.format_data_changes({"files": [], **changes}, "commit abc")
+    assert "- New chapter added_chapter: 2 glued values." in text
+    assert "- Chapter removed gone: 1 glued value." in text

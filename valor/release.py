@@ -412,9 +412,13 @@ def glued_changes(old: dict[str, dict], new: dict[str, dict], skip_version: tupl
         return (skip_version is not None and isinstance(a, str)
                 and version_token(skip_version[0]).sub(skip_version[1], a) == b)
 
-    moved, added, removed = [], {}, {}
+    moved, added, removed, chapters = [], {}, {}, {"new": {}, "removed": {}}
     for chapter in sorted(old.keys() | new.keys()):
-        before, after = old.get(chapter, {}), new.get(chapter, {})
+        if chapter not in old or chapter not in new:      # a whole chapter: count, don't list
+            kind, values = ("new", new[chapter]) if chapter in new else ("removed", old[chapter])
+            chapters[kind][chapter] = len(values)
+            continue
+        before, after = old[chapter], new[chapter]
         for key in sorted(before.keys() & after.keys()):
             if before[key] != after[key] and not only_version_moved(before[key], after[key]):
                 moved.append({"chapter": chapter, "key": key, "old": before[key], "new": after[key]})
@@ -422,7 +426,8 @@ def glued_changes(old: dict[str, dict], new: dict[str, dict], skip_version: tupl
             added[chapter] = sorted(after.keys() - before.keys())
         if before.keys() - after.keys():
             removed[chapter] = sorted(before.keys() - after.keys())
-    return {"moved": moved, "new": added, "removed": removed}
+    return {"moved": moved, "new": added, "removed": removed,
+            "new_chapters": chapters["new"], "removed_chapters": chapters["removed"]}
 
 
 def previous_release(site: Path, version: str) -> dict | None:
@@ -442,8 +447,8 @@ def data_changes(root: Path, since: str, until: str | None = None) -> dict:
             **glued_changes(goldens_at(root, since), goldens_at(root, until), skip)}
 
 
-def _rows(n: int | None, verb: str) -> str:
-    return f"{n} row{'s' if n != 1 else ''} {verb}"
+def _count(n: int, unit: str, verb: str) -> str:
+    return f"{n} {unit}{'s' if n != 1 else ''} {verb}"
 
 
 def format_data_changes(changes: dict, since_label: str) -> str:
@@ -451,7 +456,9 @@ def format_data_changes(changes: dict, since_label: str) -> str:
     for f in changes["files"]:
         detail = ""
         if f["status"] == "modified" and f["lines_added"] is not None:
-            detail = f" ({_rows(f['lines_added'], 'added')}, {_rows(f['lines_removed'], 'removed')})"
+            unit = "row" if f["path"].endswith(".csv") else "line"
+            detail = (f" ({_count(f['lines_added'], unit, 'added')}, "
+                      f"{_count(f['lines_removed'], unit, 'removed')})")
         lines.append(f"- `{f['path']}`: {f['status']}{detail}")
     if not changes["files"]:
         lines.append("- No data file changed.")
@@ -463,6 +470,9 @@ def format_data_changes(changes: dict, since_label: str) -> str:
     for label, group in (("New glued values", changes["new"]), ("No longer glued", changes["removed"])):
         for chapter, keys in group.items():
             lines.append(f"- {label} in {chapter}: " + ", ".join(f"`{k}`" for k in keys) + ".")
+    for label, group in (("New chapter", changes["new_chapters"]), ("Chapter removed", changes["removed_chapters"])):
+        for chapter, n in group.items():
+            lines.append(f"- {label} {chapter}: {n} glued value{'s' if n != 1 else ''}.")
     return "\n".join(lines) + "\n"
 
 
@@ -470,7 +480,7 @@ def resolve_since(root: Path, site: Path, since: str | None) -> tuple[str, str]:
     """(git revision, label) of the state to compare with: ``since``, else the last release in ``site``."""
     if since:
         commit = _git(root, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
-        return commit, f"`{since}` (commit {commit[:7]})"
+        return commit, (f"commit {commit[:7]}" if commit.startswith(since) else f"`{since}` (commit {commit[:7]})")
     version = read_version(root)
     entry = previous_release(site, version)
     if entry is None:
