@@ -9,11 +9,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: book test data golden clean help browser release bump changelog
+.PHONY: book test data golden clean help browser student pdf release bump changelog
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
 	@echo "make test    run every test (pytest -n $(JOBS))"
+	@echo "make student build the student edition (no solutions) into _build/student/html"
+	@echo "make pdf     print the whole book to _build/pdf/ with Debian's chromium"
 	@echo "make data    validate every table in data/"
 	@echo "make golden  re-record the glued values after a deliberate data change"
 	@echo "make clean   remove _build/"
@@ -39,6 +41,12 @@ data: $(STAMP)
 
 book: $(STAMP)
 	$(PY) -m valor.build
+
+student: $(STAMP)
+	$(PY) -m valor.build --edition student
+
+pdf: $(STAMP) browser
+	$(PY) -m valor.pdf
 
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q

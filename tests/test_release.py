@@ -100,6 +100,7 @@ def small_book(root: Path, version: str = "0.1.0") -> Path:
     write(root / "data" / "enrolment.csv", "arm,n\ntofersen,72\nplacebo,36\n")
     write(root / "data" / "design.csv", "parameter,value\nweeks,28\n")
     write(root / "CHANGELOG.md", f"# Changelog\n\n## {version} (2026-11-01)\n\nFirst.\n")
+    write(root / "CITATION.cff", f'cff-version: 1.2.0\ntitle: Book\nversion: {version}\ndate-released: "2026-11-01"\n')
     return root
 
 
@@ -119,7 +120,9 @@ def test_bump_sets_the_version_the_golden_version_and_opens_the_changelog(tmp_pa
     with pytest.raises(SystemExit):
         release.bump(root, "0.0.9")
     done = release.bump(root, "0.2.0", site=tmp_path / "no-site", today=dt.date(2026, 12, 1))
-    assert len(done) == 3
+    assert len(done) == 4
+    assert (root / "CITATION.cff").read_text() == ('cff-version: 1.2.0\ntitle: Book\nversion: 0.2.0\n'
+                                                   'date-released: "2026-12-01"\n')
     assert release.read_version(root) == "0.2.0"
     assert json.loads((root / "tests/golden/intro.json").read_text()) == {
         "intro_n": "108", "intro_version": "0.2.0", "intro_cite": "The book (version 0.2.0).",

@@ -83,9 +83,9 @@ def notebook_failures(log: str) -> list[str]:
     return failures
 
 
-def build_html(root: Path, work: Path, config: Path | None = None) -> int:
+def build_html(root: Path, work: Path, config: Path | None = None, builder: str = "html") -> int:
     cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
-           "--builder", "html", "-W", "-n", "--keep-going"]
+           "--builder", builder, "-W", "-n", "--keep-going"]
     if config is not None:
         cmd += ["--config", str(config)]
     env = {**os.environ, "VALOR_BOOK_ROOT": str(root),

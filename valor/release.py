@@ -20,7 +20,7 @@ Two more commands:
 
 * ``python -m valor.release bump X.Y.Z`` (``make bump VERSION=X.Y.Z``) sets the
   version, opens its section in ``CHANGELOG.md`` with the data changes, and
-  moves the version in the golden snapshot;
+  moves the version in the golden snapshot and in ``CITATION.cff``;
 * ``python -m valor.release changelog [--since REV] [--write]`` (``make
   changelog``) prints the "Data changes" section: which files in ``data/``
   changed and which glued values moved, from the golden snapshot
@@ -516,7 +516,8 @@ def write_data_changes(changelog: Path, version: str, section: str) -> None:
 # --------------------------------------------------------------------------- bump
 
 def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None = None) -> list[str]:
-    """Set the version to ``new``: valor/__init__.py, the golden snapshot's version, CHANGELOG.md."""
+    """Set the version to ``new``: valor/__init__.py, the golden snapshot's version,
+    CITATION.cff, and a new section of CHANGELOG.md (with its data changes)."""
     old = read_version(root)
     if parse_version(new) <= parse_version(old):
         raise SystemExit(f"{new} is not newer than the current version {old}")
@@ -534,10 +535,18 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
                             encoding="utf-8")
             done.append(f"{path.relative_to(root)}: {', '.join(keys)} {old} -> {new}")
 
+    date = (today or dt.date.today()).isoformat()
+    citation = root / "CITATION.cff"        # its version and date follow the book's
+    if citation.exists():
+        text = citation.read_text(encoding="utf-8")
+        text = re.sub(r"^version:.*$", f"version: {new}", text, count=1, flags=re.M)
+        text = re.sub(r"^date-released:.*$", f'date-released: "{date}"', text, count=1, flags=re.M)
+        citation.write_text(text, encoding="utf-8")
+        done.append(f"CITATION.cff: version {new}, date-released {date}")
+
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
     if not re.search(rf"^## {re.escape(new)}\b", text, re.M):
-        date = (today or dt.date.today()).isoformat()
         try:
             data = changelog_section(root, site or root / "site")
         except LookupError as err:
