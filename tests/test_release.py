@@ -111,7 +111,7 @@ def test_release_refuses_a_version_without_a_filled_in_changelog_section(tmp_pat
     assert "no section '## 0.2.0'" in capsys.readouterr().err
     write(root / "CHANGELOG.md", f"# Changelog\n\n## 0.2.0 (2026-11-02)\n\n{release.TODO}\n\n## 0.1.0\n")
     assert release.release(root, tmp_path / "site") == 1
-    assert "still says" in capsys.readouterr().err
+    assert "still has a TODO" in capsys.readouterr().err
     assert not (tmp_path / "site").exists()
 
 

@@ -54,6 +54,17 @@ def run_release(proj: Path, site: Path, work: Path, log: Path, *editions: str) -
     return {"code": code, "log": str(log)}
 
 
+def git_commit(proj: Path, message: str) -> str:
+    def git(*args):
+        return subprocess.run(["git", "-C", str(proj), "-c", "user.name=test", "-c", "user.email=test@test",
+                               *args], check=True, capture_output=True, text=True).stdout.strip()
+    if not (proj / ".git").exists():
+        git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", message)
+    return git("rev-parse", "HEAD")
+
+
 def release_step(proj, site, work, log) -> dict:
     """Release every edition; if that fails, record it and release the reader edition alone."""
     full = run_release(proj, site, work, log)
@@ -73,15 +84,19 @@ def scenario(base: Path) -> dict:
     (proj / "chapters" / "retired.md").write_text(RETIRED, encoding="utf-8")
     (proj / "_toc.yml").write_text(toc.rstrip("\n") + "\n      - file: chapters/retired\n", encoding="utf-8")
     assert release.read_version(proj) == V1
+    commit = git_commit(proj, "0.1.0")
     results = {"site": str(site), "log": str(log), "steps": {}, "hashes": {}}
 
     results["steps"]["release 0.1.0"] = release_step(proj, site, work, log)
     results["hashes"]["0.1.0 alone"] = tree_digest(site / V1)
+    results["0.1.0 release.json"] = json.loads((site / V1 / release.RELEASE_FILE).read_text())
+    results["0.1.0 commit"] = commit
 
-    release.bump(proj, V2, site)
+    results["bump"] = release.bump(proj, V2, site)
     changelog = proj / "CHANGELOG.md"
     changelog.write_text(changelog.read_text(encoding="utf-8").replace(release.TODO, "- Test release."),
                          encoding="utf-8")
+    results["changelog"] = changelog.read_text(encoding="utf-8")
     (proj / "_toc.yml").write_text(toc, encoding="utf-8")
     (proj / "chapters" / "retired.md").unlink()
     results["steps"]["release 0.2.0"] = release_step(proj, site, work, log)
@@ -222,6 +237,20 @@ def test_the_student_editions_hold_no_solutions(released):
             assert not leaked, f"{page} shows solution code: {leaked[0][:200]}"
         exercises = BeautifulSoup(student.read_text(encoding="utf-8"), "html.parser").select(".exercise")
         assert len(exercises) >= 2                       # ...the student edition keeps the exercises
+
+
+def test_bump_opens_the_changelog_with_the_data_changes_since_the_last_release(released):
+    assert released["0.1.0 release.json"]["commit"] == released["0.1.0 commit"]
+    assert released["0.1.0 release.json"]["dirty"] is False
+    text = released["changelog"]
+    section = text[text.index(f"## {V2} ("):text.index(f"## {V1} (")]
+    # Nothing changed in data/ or in the glued values between the two (the version's own
+    # glued values move, and are left out).
+    assert (f"### Data changes\n\nCompared with version {V1} (commit {released['0.1.0 commit'][:7]}).\n"
+            in section)
+    assert "- No data file changed." in section and "- No glued number moved." in section
+    assert "TODO" not in section
+    assert any(line.startswith("CITATION.cff: version 0.2.0") for line in released["bump"])
 
 
 def test_releasing_a_newer_version_leaves_the_older_byte_for_byte(released):

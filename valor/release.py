@@ -197,8 +197,8 @@ def changelog_problem(root: Path, version: str) -> str | None:
         return (f"CHANGELOG.md has no section '## {version}': run `make bump VERSION=...` "
                 f"(or add the section by hand) before releasing {version}.")
     following = re.compile(r"^## ", re.M).search(text, head.end())
-    if TODO in text[head.end():following.start() if following else len(text)]:
-        return f"CHANGELOG.md: the section '## {version}' still says {TODO!r}: fill it in before releasing."
+    if "TODO" in text[head.end():following.start() if following else len(text)]:
+        return f"CHANGELOG.md: the section '## {version}' still has a TODO: fill it in before releasing."
     return None
 
 
@@ -549,9 +549,9 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
     if not re.search(rf"^## {re.escape(new)}\b", text, re.M):
         try:
             data = changelog_section(root, site or root / "site")
-        except LookupError as err:
-            data = (f"### Data changes\n\nNot filled in ({err}). Run `make changelog SINCE=REV` "
-                    f"and paste its output here.\n")
+        except LookupError:
+            data = ("### Data changes\n\nTODO: no earlier release found in site/: run "
+                    "`make changelog SINCE=REV` (REV: the previous release's commit) and paste its output here.\n")
         section = f"## {new} ({date})\n\n{TODO}\n\n{data}\n"
         first = re.search(r"^## ", text, re.M)     # the newest version comes first
         text = (text[:first.start()] + section + text[first.start():] if first
