@@ -12,6 +12,9 @@ lock), on a temporary copy of the project:
 A step releases every edition; when that fails, the step is recorded and
 repeated with the reader edition only, so a broken student edition fails the
 student tests and not the others.
+
+Set $DEV_SCENARIO to a folder to build the scenario there once and reuse it
+across runs while working on these tests (delete the folder to rebuild).
 """
 from __future__ import annotations
 
