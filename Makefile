@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: book test data golden clean help browser student pdf
+.PHONY: book test data golden clean help browser student pdf release bump changelog
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
@@ -19,6 +19,9 @@ help:
 	@echo "make data    validate every table in data/"
 	@echo "make golden  re-record the glued values after a deliberate data change"
 	@echo "make clean   remove _build/"
+	@echo "make bump VERSION=X.Y.Z  set a new version and open its CHANGELOG.md section"
+	@echo "make changelog  print the data changes since the last release (SINCE=rev to choose)"
+	@echo "make release    build the current version (reader and student editions) into site/<version>/"
 
 # Create the venv once; reinstall only when the requirements change.
 $(PY):
@@ -62,3 +65,14 @@ browser:
 
 clean:
 	rm -rf _build
+
+# Versioned releases (valor/release.py): site/<version>/ and site/<version>/student/.
+release: $(STAMP)
+	$(PY) -m valor.release
+
+bump: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make bump VERSION=X.Y.Z"; exit 1; }
+	$(PY) -m valor.release bump $(VERSION)
+
+changelog: $(STAMP)
+	$(PY) -m valor.release changelog $(if $(SINCE),--since $(SINCE))
