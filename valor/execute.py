@@ -1,0 +1,165 @@
+"""Execute the notebooks Sphinx is about to re-read, several at a time.
+
+Jupyter Book 1 (myst-nb) executes notebooks one after the other while Sphinx
+reads them. The book instead runs myst-nb in ``cache`` mode and, just before
+Sphinx reads anything (the ``env-before-read-docs`` event, see
+``_ext/valor_deps.py``), executes every notebook Sphinx is going to re-read in a
+process pool and stores the results in myst-nb's jupyter-cache. When Sphinx
+then reads the page, myst-nb finds the fresh outputs in the cache.
+
+Invalidation is Sphinx's own: a page is re-read (and therefore re-executed)
+exactly when its source, a data file it read, or ``valor/`` changed. A notebook
+that is not re-read is never executed, and every re-read notebook is executed
+again and overwrites its cache entry, so the cache can never serve outputs
+computed from older data or code.
+
+Each notebook is read with myst-nb's own reader and executed with the same
+function myst-nb uses in cache mode (``jupyter_cache.executors.utils.
+single_nb_execution``), in the notebook's folder, so outputs and cache keys are
+identical to what myst-nb would have produced serially.
+
+``$VALOR_EXEC_WORKERS`` sets the number of worker processes (default: one per
+CPU core, at most one per notebook); ``1`` executes serially in-process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Job:
+    docname: str
+    path: str            # the notebook's source file
+    notebook: dict       # the notebook as myst-nb reads it (a NotebookNode)
+    reads_log: str       # where valor.data records the files the kernel read
+    timeout: int | None
+    allow_errors: bool
+
+
+@dataclass
+class Outcome:
+    docname: str
+    notebook: dict | None  # the executed notebook, None on failure
+    seconds: float
+    error: str | None          # the traceback, on failure
+
+
+def workers(n_jobs: int) -> int:
+    """Worker processes to use for ``n_jobs`` notebooks ($VALOR_EXEC_WORKERS overrides)."""
+    setting = os.environ.get("VALOR_EXEC_WORKERS", "").strip()
+    if setting:
+        wanted = int(setting)
+        if wanted < 1:
+            raise ValueError(f"VALOR_EXEC_WORKERS must be >= 1, got {setting!r}")
+    else:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(wanted, n_jobs))
+
+
+def run_job(job: Job) -> Outcome:
+    """Execute one notebook (in a worker process, or in-process when serial)."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = job.notebook
+    Path(job.reads_log).write_text("", encoding="utf-8")
+    previous = os.environ.get("VALOR_READS_LOG")
+    os.environ["VALOR_READS_LOG"] = job.reads_log  # the kernel inherits it
+    started = time.perf_counter()
+    try:
+        result = single_nb_execution(nb, cwd=str(Path(job.path).parent), timeout=job.timeout,
+                                     allow_errors=job.allow_errors, meta_override=True)
+    except Exception as err:  # kernel died, could not start, ...
+        import traceback
+        return Outcome(job.docname, None, time.perf_counter() - started,
+                       "".join(traceback.format_exception(err)))
+    finally:
+        if previous is None:
+            os.environ.pop("VALOR_READS_LOG", None)
+        else:
+            os.environ["VALOR_READS_LOG"] = previous
+    if result.err is not None:
+        return Outcome(job.docname, None, result.time, result.exc_string or repr(result.err))
+    return Outcome(job.docname, result.nb, result.time, None)
+
+
+def run_jobs(jobs: list[Job], n_workers: int | None = None) -> list[Outcome]:
+    """Execute ``jobs``; in a pool of ``n_workers`` processes when more than one."""
+    if not jobs:
+        return []
+    n_workers = workers(len(jobs)) if n_workers is None else max(1, min(n_workers, len(jobs)))
+    if n_workers == 1:
+        return [run_job(job) for job in jobs]
+    # spawn, not fork: the parent is a multi-threaded Sphinx process.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+        return list(pool.map(run_job, jobs))
+
+
+class NotebookFailed(Exception):
+    """One or more notebooks raised; the message holds each path and traceback."""
+
+
+def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
+    """Execute the notebooks among ``docnames`` and put their outputs in myst-nb's cache.
+
+    Returns docname -> execution seconds. Raises :class:`NotebookFailed` if any
+    notebook fails (after all have run, so every failure is reported).
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.read import create_nb_reader
+
+    env = app.env
+    nb_config = env.mystnb_config
+    jobs = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
+        if reader is None:
+            continue  # plain Markdown page
+        notebook = reader.read(text)
+        jobs.append(Job(docname, str(path), notebook, str(reads_log(app, docname)),
+                        nb_config.execution_timeout, nb_config.execution_allow_errors))
+    if not jobs:
+        return {}
+
+    n_workers = workers(len(jobs))
+    started = time.perf_counter()
+    outcomes = run_jobs(jobs, n_workers)
+    elapsed = time.perf_counter() - started
+
+    cache = get_cache(nb_config.execution_cache_path)
+    failures = []
+    for job, outcome in zip(jobs, outcomes):
+        if outcome.error is not None:
+            failures.append(f"Executing notebook {job.path} failed:\n{outcome.error}")
+            report = Path(app.outdir) / "reports" / (job.docname.replace("/", "__") + ".err.log")
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(outcome.error, encoding="utf-8")
+            continue
+        cache.cache_notebook_bundle(
+            CacheBundleIn(outcome.notebook, job.path, data={"execution_seconds": outcome.seconds}),
+            check_validity=False, overwrite=True)
+    if failures:
+        raise NotebookFailed("\n\n".join(failures))
+    seconds = {o.docname: round(o.seconds, 2) for o in outcomes}
+    from sphinx.util import logging
+    logging.getLogger(__name__).info(
+        f"valor: executed {len(jobs)} notebook(s) with {n_workers} worker(s) in {elapsed:.1f} s: "
+        + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items()))
+    return seconds
+
+
+def reads_log(app, docname: str) -> Path:
+    """The file where a page's kernel records the data files it read."""
+    folder = Path(app.doctreedir) / "valor_reads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (docname.replace("/", "__") + ".txt")
