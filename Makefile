@@ -38,7 +38,7 @@ book: $(STAMP)
 	$(PY) -m valor.build
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) -q
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 golden: $(STAMP)
 	$(PY) -m pytest tests/test_notebooks.py -q --update-golden

@@ -57,3 +57,43 @@ def glued_values(nb) -> dict[str, str]:
 
 def strip_ansi(text: str) -> str:
     return ANSI.sub("", text)
+
+
+COPY_IGNORE = (".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site", "node_modules",
+               "*.egg-info")
+
+
+def copy_project(dest: Path, root: Path = ROOT) -> Path:
+    """A throw-away copy of the book (sources, data, valor/) for builds that edit files."""
+    import shutil
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*COPY_IGNORE), symlinks=True)
+    return dest
+
+
+def run_build(root: Path, *args: str):
+    """`python -m valor.build` on a copy; returns the CompletedProcess (text, merged output)."""
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
+    return subprocess.run([sys.executable, "-m", "valor.build", "--root", str(root), *args],
+                          cwd=root, env=env, capture_output=True, text=True)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """relative path -> sha256 of every file below ``folder``."""
+    import hashlib
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def executed_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.startswith("Executed ")]
+    assert lines, f"no 'Executed ...' line in the build output:\n{output[-3000:]}"
+    return lines[-1]
+
+
+def executed_chapters(output: str) -> set[str]:
+    line = executed_line(output)
+    listed = line.split(":", 1)[1].split(";")[0].strip()
+    return set() if listed == "none" else {name.strip() for name in listed.split(",")}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,21 @@ def _jupyter_book() -> str:
     return str(exe) if exe.exists() else "jupyter-book"
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def notebook_failures(log: str) -> list[str]:
+    """'chapters/x.md raised ErrorType: message' for each notebook that raised."""
+    text = ANSI.sub("", log)
+    failures = []
+    for match in re.finditer(r"ExecutionError: (\S+\.(?:md|ipynb))", text):
+        before = text[: match.start()]
+        errors = re.findall(r"^(\w+(?:Error|Exception)\w*: .+)$", before, re.M)
+        errors = [e for e in errors if not e.startswith(("CellExecutionError", "ExecutionError"))]
+        failures.append(f"{match.group(1)} raised {errors[-1] if errors else 'an error'}")
+    return failures
+
+
 def build_html(root: Path, work: Path, config: Path | None = None) -> int:
     cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
            "--builder", "html", "-W", "-n", "--keep-going"]
@@ -75,7 +91,15 @@ def build_html(root: Path, work: Path, config: Path | None = None) -> int:
     env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
            "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     env.pop("VALOR_READS_LOG", None)
-    return subprocess.call(cmd, cwd=root, env=env)
+    log = work / "build.log"
+    work.mkdir(parents=True, exist_ok=True)
+    with subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace") as proc, \
+            open(log, "w", encoding="utf-8") as out:
+        for line in proc.stdout:  # show progress and keep a log for the summary
+            sys.stdout.write(line)
+            out.write(line)
+    return proc.returncode
 
 
 def swap_in(new_site: Path, site: Path) -> None:
@@ -119,11 +143,13 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     code = build_html(root, work, write_config(root, work, overrides or {}))
     if code != 0:
         _forget_incremental_state(work)
-        reports = sorted((work / "_build" / "html" / "reports").glob("**/*.err.log"))
+        log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
         print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.",
               file=sys.stderr)
-        for report in reports:
-            print(f"  execution error log: {report}", file=sys.stderr)
+        for failure in notebook_failures(log):
+            print(f"  {failure}", file=sys.stderr)
+        for warning in re.findall(r"^.*(?:WARNING|ERROR):.*$", ANSI.sub("", log), re.M)[:10]:
+            print(f"  {warning.strip()}", file=sys.stderr)
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return code or 1
 

@@ -75,8 +75,9 @@ def enrolment_flow(enrolment):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    _box(ax, 0.5, 0.86, f"Randomised 2:1\nn = {n['all', 'both']}", style.OKABE_ITO["black"],
-         width=0.3)
+    _box(ax, 0.5, 0.86, f"Randomised\nn = {n['all', 'both']}\n"
+         f"(tofersen n = {n['all', 'tofersen']}, placebo n = {n['all', 'placebo']})",
+         style.OKABE_ITO["black"], width=0.44, height=0.2)
     strata = {"faster": 0.25, "slower": 0.75}
     labels = {"faster": "Faster progression\n(primary analysis)", "slower": "Slower progression"}
     for population, x in strata.items():

@@ -1,0 +1,119 @@
+"""Build the whole book (warnings as errors) in a copy, then check the HTML."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from book import copy_project, executed_chapters, notebook_docnames, run_build, toc_docnames
+
+pytestmark = pytest.mark.xdist_group("build_html")
+
+CDN = re.compile(r"https?://[^\"' ]*(cdn\.|jsdelivr|unpkg|cdnjs|googleapis|gstatic|mathjax\.org)", re.I)
+GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("book") / "book")
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return root, result.stdout + result.stderr
+
+
+def pages(root):
+    return {doc: root / "_build" / "html" / f"{doc}.html" for doc in toc_docnames(root)}
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_clean_build_executes_every_notebook_and_names_the_first_page(built):
+    root, output = built
+    assert executed_chapters(output) == set(notebook_docnames(root))
+    assert f"First page: {root / '_build' / 'html' / 'chapters' / 'intro.html'}" in output
+
+
+def test_every_toc_page_is_built(built):
+    root, _ = built
+    missing = [doc for doc, path in pages(root).items() if not path.exists()]
+    assert not missing
+
+
+def test_every_image_has_alt_text_and_exists(built):
+    root, _ = built
+    problems = []
+    for doc, path in pages(root).items():
+        for img in soup(path).select("main img, article img"):
+            if not (img.get("alt") or "").strip():
+                problems.append(f"{doc}: <img src={img.get('src')}> has no alt text")
+            if not (path.parent / img["src"]).resolve().exists():
+                problems.append(f"{doc}: {img['src']} does not exist")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_figure_has_a_number_and_caption(built):
+    root, _ = built
+    for doc, path in pages(root).items():
+        for figure in soup(path).select("figure"):
+            caption = figure.find("figcaption")
+            assert caption and caption.get_text(strip=True), f"{doc}: figure without caption"
+            assert figure.get("id"), f"{doc}: figure without a name (id)"
+
+
+def test_no_unresolved_glue_or_reference(built):
+    root, _ = built
+    for doc, path in pages(root).items():
+        html = path.read_text(encoding="utf-8")
+        assert "{glue" not in html and "glue:text" not in html, f"{doc}: raw glue role left"
+        page = soup(path)
+        assert not page.select(".problematic, .system-message"), f"{doc}: docutils error node"
+        for ref in page.select("a.reference.internal"):
+            assert ref.get("href"), f"{doc}: internal reference without a target"
+
+
+def test_glued_values_render_in_the_pages(built):
+    """Each {glue:text} role in a chapter shows the value recorded in the golden snapshot."""
+    root, _ = built
+    for doc in notebook_docnames(root):
+        golden = json.loads((root / "tests" / "golden" / f"{doc.split('/')[-1]}.json").read_text())
+        source = (root / f"{doc}.md").read_text(encoding="utf-8")
+        text = soup(root / "_build" / "html" / f"{doc}.html").get_text(" ")
+        for key in set(GLUE_ROLE.findall(source)):
+            assert golden[key] in text, f"{doc}: glued {key}={golden[key]!r} not in the page"
+
+
+def test_no_cdn_and_no_thebe(built):
+    root, _ = built
+    for path in (root / "_build" / "html").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not CDN.search(html), f"{path.name}: CDN URL {CDN.search(html).group(0)}"
+        assert "THEBE_JS_URL" not in html, f"{path.name}: thebe configuration"
+        assert not re.search(r"<script[^>]+thebe", html), f"{path.name}: thebe script"
+    assert (root / "_build" / "html" / "_static" / "mathjax" / "tex-mml-chtml.js").exists()
+
+
+def test_version_and_changelog_on_every_page(built):
+    root, _ = built
+    version = re.search(r'__version__ = "([^"]+)"', (root / "valor" / "__init__.py").read_text()).group(1)
+    for doc, path in pages(root).items():
+        footer = soup(path).select_one(".valor-version-number")
+        assert footer is not None and footer.get_text() == version, f"{doc}: no version footer"
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(r"^## " + re.escape(version) + r"\b", changelog, re.M), "CHANGELOG.md top section"
+    first_section = re.findall(r"^## (\S+)", changelog, re.M)[0]
+    assert first_section == version, "the newest CHANGELOG section must be the current version"
+    assert version in soup(root / "_build" / "html" / "chapters" / "changelog.html").get_text()
+
+
+def test_headings_do_not_skip_levels(built):
+    root, _ = built
+    for doc, path in pages(root).items():
+        article = soup(path).select_one("article") or soup(path)
+        levels = [int(h.name[1]) for h in article.find_all(re.compile(r"^h[1-6]$"))]
+        assert levels and levels[0] == 1, f"{doc}: first heading is not h1"
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, f"{doc}: heading jumps from h{before} to h{after}"
