@@ -74,7 +74,7 @@ def _before_read_docs(app, env, docnames):
         seconds = execute.execute_for_sphinx(app, list(docnames))
     except execute.NotebookFailed as failure:
         import sys
-        print(str(failure), file=sys.stderr, flush=True)
+        print(failure.details, file=sys.stderr, flush=True)
         raise
     env.valor_preexecuted = seconds
     env.valor_executed = set(getattr(env, "valor_executed", set())) | set(seconds)

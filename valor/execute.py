@@ -100,8 +100,19 @@ def run_jobs(jobs: list[Job], n_workers: int | None = None) -> list[Outcome]:
         return list(pool.map(run_job, jobs))
 
 
-class NotebookFailed(Exception):
-    """One or more notebooks raised; the message holds each path and traceback."""
+try:
+    from sphinx.errors import SphinxError as _Base
+except ImportError:  # pragma: no cover - sphinx is always installed with the book
+    _Base = Exception
+
+
+class NotebookFailed(_Base):
+    """One or more notebooks raised; ``details`` holds each traceback and path."""
+    category = "Notebook execution failed"
+
+    def __init__(self, message: str, details: str):
+        super().__init__(message)
+        self.details = details
 
 
 def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
@@ -140,7 +151,10 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
     failures = []
     for job, outcome in zip(jobs, outcomes):
         if outcome.error is not None:
-            failures.append(f"Executing notebook {job.path} failed:\n{outcome.error}")
+            # The last line mirrors myst-nb's "ExecutionError: <path>" so that
+            # valor.build's summary names the notebook and its error.
+            failures.append(f"Executing notebook {job.path} failed:\n{outcome.error}\n"
+                            f"ExecutionError: {job.path}")
             report = Path(app.outdir) / "reports" / (job.docname.replace("/", "__") + ".err.log")
             report.parent.mkdir(parents=True, exist_ok=True)
             report.write_text(outcome.error, encoding="utf-8")
@@ -149,7 +163,8 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
             CacheBundleIn(outcome.notebook, job.path, data={"execution_seconds": outcome.seconds}),
             check_validity=False, overwrite=True)
     if failures:
-        raise NotebookFailed("\n\n".join(failures))
+        raise NotebookFailed(f"{len(failures)} of {len(jobs)} notebook(s) raised; "
+                             "the tracebacks are above", "\n\n".join(failures))
     seconds = {o.docname: round(o.seconds, 2) for o in outcomes}
     from sphinx.util import logging
     logging.getLogger(__name__).info(
