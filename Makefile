@@ -8,14 +8,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: book test data golden clean help browser
+.PHONY: book test data golden clean help browser axe bench
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
 	@echo "make test    run every test (pytest -n $(JOBS))"
 	@echo "make data    validate every table in data/"
 	@echo "make golden  re-record the glued values after a deliberate data change"
+	@echo "make bench   time clean/no-op/one-CSV builds, make test, each notebook; page weights"
 	@echo "make clean   remove _build/"
 
 # Create the venv once; reinstall only when the requirements change.
@@ -37,7 +39,7 @@ data: $(STAMP)
 book: $(STAMP)
 	$(PY) -m valor.build
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 golden: $(STAMP)
@@ -54,3 +56,20 @@ browser:
 
 clean:
 	rm -rf _build
+
+# axe-core for the accessibility tests, pinned by package-lock.json (npm ci).
+# Never served with the book. Without npm outside CI the tests say what is missing.
+$(AXE): package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "npm is missing: installing Debian's npm with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
+	  else echo "npm is missing: install Node.js and npm (sudo apt-get install npm) for the accessibility tests"; \
+	    if [ "$$CI" = true ]; then exit 1; else exit 0; fi; fi; fi; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $(AXE)
+
+axe: $(AXE)
+
+# Timings in a temporary copy of the project (see benchmarks/bench_build.py).
+bench: $(STAMP) $(AXE)
+	$(PY) benchmarks/bench_build.py

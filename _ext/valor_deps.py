@@ -1,8 +1,8 @@
 """Re-execute exactly the chapters whose inputs changed, several at a time.
 
 A notebook executes whenever Sphinx re-reads it: just before Sphinx reads
-anything, ``valor.execute`` runs every notebook about to be re-read in a process
-pool and stores the outputs in myst-nb's jupyter-cache (``execute_notebooks:
+anything, ``valor.execute`` runs every notebook about to be re-read in parallel
+(one kernel each) and stores the outputs in myst-nb's jupyter-cache (``execute_notebooks:
 cache``), where myst-nb finds them when it reads the page. Sphinx re-reads a
 page when its source or a noted dependency changes; this extension notes, per
 page:

@@ -268,3 +268,40 @@ def test_search_finds_each_page_by_its_title(site, built):
         if docname not in found[:SEARCH_TOP]:
             problems.append(f"{docname}: search for its title {query!r} listed {found}")
     assert not problems, "\n".join(problems)
+
+
+# -- page weight (no browser needed) -------------------------------------------
+
+FIGURE_MAX_BYTES = 300_000      # one compressed PNG figure
+FIGURE_WIDTH_PX = (400, 2400)   # readable, yet not a poster
+
+
+def test_each_page_weighs_at_most_1_mb(built):
+    from valor.pageweight import LIMIT, site_weights
+    weights = site_weights(built / "_build" / "html", toc_docnames(built))
+    assert any(w["n_images"] for w in weights.values()), "no page shows an image: weights not measured"
+    heavy = {d: w for d, w in weights.items() if w["total"] > LIMIT}
+    assert not heavy, "pages over 1 MB (HTML + images):\n" + "\n".join(
+        f"{d}: {w['total'] / 1e6:.2f} MB ({w['n_images']} images, {w['images'] / 1e6:.2f} MB)"
+        for d, w in heavy.items())
+
+
+def test_figures_are_compressed_at_a_sensible_resolution(built):
+    from PIL import Image
+    from valor.pageweight import page_images
+    site = built / "_build" / "html"
+    images = {p for d in toc_docnames(built) for p in page_images(site / f"{d}.html")}
+    assert images, "no images found in the pages"
+    problems = []
+    for path in sorted(images):
+        if path.suffix.lower() == ".svg":
+            continue
+        if path.suffix.lower() != ".png":
+            problems.append(f"{path.name}: {path.suffix} (figures are PNG or SVG)")
+            continue
+        width, _ = Image.open(path).size
+        if not FIGURE_WIDTH_PX[0] <= width <= FIGURE_WIDTH_PX[1]:
+            problems.append(f"{path.name}: {width} px wide, outside {FIGURE_WIDTH_PX}")
+        if path.stat().st_size > FIGURE_MAX_BYTES:
+            problems.append(f"{path.name}: {path.stat().st_size / 1000:.0f} kB > {FIGURE_MAX_BYTES / 1000:.0f} kB")
+    assert not problems, "\n".join(problems)

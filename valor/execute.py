@@ -4,8 +4,9 @@ Jupyter Book 1 (myst-nb) executes notebooks one after the other while Sphinx
 reads them. The book instead runs myst-nb in ``cache`` mode and, just before
 Sphinx reads anything (the ``env-before-read-docs`` event, see
 ``_ext/valor_deps.py``), executes every notebook Sphinx is going to re-read in a
-process pool and stores the results in myst-nb's jupyter-cache. When Sphinx
-then reads the page, myst-nb finds the fresh outputs in the cache.
+pool (one kernel process per notebook, each driven from a thread) and stores
+the results in myst-nb's jupyter-cache. When Sphinx then reads the page,
+myst-nb finds the fresh outputs in the cache.
 
 Invalidation is Sphinx's own: a page is re-read (and therefore re-executed)
 exactly when its source, a data file it read, or ``valor/`` changed. A notebook
@@ -14,19 +15,19 @@ again and overwrites its cache entry, so the cache can never serve outputs
 computed from older data or code.
 
 Each notebook is read with myst-nb's own reader and executed with the same
-function myst-nb uses in cache mode (``jupyter_cache.executors.utils.
+client settings myst-nb uses in cache mode (``jupyter_cache.executors.utils.
 single_nb_execution``), in the notebook's folder, so outputs and cache keys are
 identical to what myst-nb would have produced serially.
 
-``$VALOR_EXEC_WORKERS`` sets the number of worker processes (default: one per
-CPU core, at most one per notebook); ``1`` executes serially in-process.
+``$VALOR_EXEC_WORKERS`` sets how many notebooks run at once (default: one per
+CPU core, at most one per notebook); ``1`` executes them one after the other.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class Outcome:
 
 
 def workers(n_jobs: int) -> int:
-    """Worker processes to use for ``n_jobs`` notebooks ($VALOR_EXEC_WORKERS overrides)."""
+    """Notebooks to run at once for ``n_jobs`` notebooks ($VALOR_EXEC_WORKERS overrides)."""
     setting = os.environ.get("VALOR_EXEC_WORKERS", "").strip()
     if setting:
         wanted = int(setting)
@@ -62,41 +63,45 @@ def workers(n_jobs: int) -> int:
 
 
 def run_job(job: Job) -> Outcome:
-    """Execute one notebook (in a worker process, or in-process when serial)."""
-    from jupyter_cache.executors.utils import single_nb_execution
+    """Execute one notebook in its own kernel, as myst-nb's cache mode would.
+
+    Same client settings as ``jupyter_cache.executors.utils.single_nb_execution``
+    (what myst-nb calls): the notebook's folder as working directory, no timing
+    metadata (it would change the cache key), ``execution`` metadata may
+    override timeout and allow_errors. The kernel alone gets $VALOR_READS_LOG,
+    so several notebooks can run at once from threads of one process.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = job.notebook
+    timeout, allow_errors = job.timeout, job.allow_errors
+    overrides = nb.get("metadata", {}).get("execution", {})
+    timeout = overrides.get("timeout", timeout)
+    allow_errors = overrides.get("allow_errors", allow_errors)
     Path(job.reads_log).write_text("", encoding="utf-8")
-    previous = os.environ.get("VALOR_READS_LOG")
-    os.environ["VALOR_READS_LOG"] = job.reads_log  # the kernel inherits it
+    client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                            resources={"metadata": {"path": str(Path(job.path).parent)}})
     started = time.perf_counter()
     try:
-        result = single_nb_execution(nb, cwd=str(Path(job.path).parent), timeout=job.timeout,
-                                     allow_errors=job.allow_errors, meta_override=True)
-    except Exception as err:  # kernel died, could not start, ...
-        import traceback
-        return Outcome(job.docname, None, time.perf_counter() - started,
-                       "".join(traceback.format_exception(err)))
-    finally:
-        if previous is None:
-            os.environ.pop("VALOR_READS_LOG", None)
-        else:
-            os.environ["VALOR_READS_LOG"] = previous
-    if result.err is not None:
-        return Outcome(job.docname, None, result.time, result.exc_string or repr(result.err))
-    return Outcome(job.docname, result.nb, result.time, None)
+        client.execute(env={**os.environ, "VALOR_READS_LOG": job.reads_log})
+    except (CellExecutionError, CellTimeoutError):
+        return Outcome(job.docname, None, time.perf_counter() - started, traceback.format_exc())
+    except Exception:  # the kernel died or could not start
+        return Outcome(job.docname, None, time.perf_counter() - started, traceback.format_exc())
+    return Outcome(job.docname, nb, time.perf_counter() - started, None)
 
 
 def run_jobs(jobs: list[Job], n_workers: int | None = None) -> list[Outcome]:
-    """Execute ``jobs``; in a pool of ``n_workers`` processes when more than one."""
+    """Execute ``jobs``, ``n_workers`` at a time (each in its own kernel process)."""
     if not jobs:
         return []
     n_workers = workers(len(jobs)) if n_workers is None else max(1, min(n_workers, len(jobs)))
     if n_workers == 1:
         return [run_job(job) for job in jobs]
-    # spawn, not fork: the parent is a multi-threaded Sphinx process.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+    # Threads suffice: each notebook runs in its own kernel process; the threads
+    # only relay messages (no start-up cost of worker processes).
+    with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="valor-exec") as pool:
         return list(pool.map(run_job, jobs))
 
 
