@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from valor import data
+from valor import uptodate
 
 # Editions differ from the reader's book only by _config.yml overrides.
 EDITIONS = {
@@ -103,12 +103,29 @@ def build_html(root: Path, work: Path, config: Path | None = None) -> int:
 
 
 def swap_in(new_site: Path, site: Path) -> None:
-    """Replace ``site`` by a copy of ``new_site`` with two renames."""
+    """Replace ``site`` by a copy of ``new_site`` with two renames.
+
+    Files the build did not rewrite (same size and modification time as the
+    published copy) are hard links to the published file rather than copies:
+    nothing ever writes into the published site, so it stays as it was.
+    """
     staging = site.with_name(site.name + ".new")
     retired = site.with_name(site.name + ".old")
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(new_site, staging)
+
+    def link_or_copy(src, dst):
+        published = site / Path(src).relative_to(new_site)
+        try:
+            new, old = os.stat(src), os.stat(published)
+            if (new.st_size, new.st_mtime_ns) == (old.st_size, old.st_mtime_ns):
+                os.link(published, dst)
+                return dst
+        except OSError:
+            pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(new_site, staging, copy_function=link_or_copy)
     if site.exists():
         os.replace(site, retired)
     os.replace(staging, site)
@@ -131,6 +148,17 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     root, site, work = root.resolve(), site.resolve(), work.resolve()
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
+    state = uptodate.fingerprint(root, overrides)
+    if uptodate.is_current(work, site, state):
+        report = execution_report(work)
+        notebooks = sorted(report["executed"] + report["reused"])
+        print(f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
+              f"{site} is up to date.")
+        print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
+        return 0
+    uptodate.forget(work)
+    from valor import data  # pandas and pandera load in ~1 s: only when building
+
     errors = data.validate_all()
     if errors:
         print("\nBuild stopped: data validation failed.", file=sys.stderr)
@@ -154,6 +182,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         return code or 1
 
     swap_in(work / "_build" / "html", site)
+    uptodate.record(work, site, state)
     report = execution_report(work)
     first_page = site / "chapters" / "intro.html"  # the toc's root
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
