@@ -83,7 +83,7 @@ def notebook_failures(log: str) -> list[str]:
     return failures
 
 
-def build_html(root: Path, work: Path, config: Path | None = None) -> int:
+def build_html(root: Path, work: Path, config: Path | None = None, extra_env: dict | None = None) -> int:
     cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
            "--builder", "html", "-W", "-n", "--keep-going"]
     if config is not None:
@@ -91,6 +91,7 @@ def build_html(root: Path, work: Path, config: Path | None = None) -> int:
     env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
            "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     env.pop("VALOR_READS_LOG", None)
+    env.update(extra_env or {})
     log = work / "build.log"
     work.mkdir(parents=True, exist_ok=True)
     with subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
@@ -132,6 +133,24 @@ def swap_in(new_site: Path, site: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def start_early_execution(root: Path, work: Path, overrides: dict):
+    """In a clean build, start executing every notebook now, while Sphinx starts.
+
+    Returns (thread, hand-over file) or None (incremental build: Sphinx decides
+    what to re-read, and valor.execute runs those when it knows).
+    """
+    from valor import execute
+    if (work / "_build" / ".doctrees" / "environment.pickle").exists():
+        return None
+    config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
+    settings = config.get("execute") or {}
+    if settings.get("execute_notebooks") != "cache":
+        return None
+    return execute.start_early(root, execute.toc_docnames(root), work,
+                               (config.get("parse") or {}).get("myst_enable_extensions", []),
+                               settings.get("timeout"), bool(settings.get("allow_errors", False)))
+
+
 def execution_report(work: Path) -> dict:
     path = work / "_build" / ".doctrees" / "valor_execution.json"
     return json.loads(path.read_text()) if path.exists() else {"executed": [], "reused": []}
@@ -168,7 +187,11 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         return 1
     print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
-    code = build_html(root, work, write_config(root, work, overrides or {}))
+    config = write_config(root, work, overrides or {})
+    early = start_early_execution(root, work, overrides or {})
+    code = build_html(root, work, config, {"VALOR_EARLY_EXEC": str(early[1])} if early else None)
+    if early:
+        early[0].join()
     if code != 0:
         _forget_incremental_state(work)
         log = (work / "build.log").read_text(encoding="utf-8", errors="replace")

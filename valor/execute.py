@@ -132,8 +132,12 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
 
     env = app.env
     nb_config = env.mystnb_config
+    started = time.perf_counter()
+    early, failures = collect_early(app, docnames)  # clean builds: started by valor.build
     jobs = []
     for docname in docnames:
+        if docname in early:
+            continue
         path = Path(env.doc2path(docname))
         if path.suffix != ".md":
             continue
@@ -144,16 +148,11 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
         notebook = reader.read(text)
         jobs.append(Job(docname, str(path), notebook, str(reads_log(app, docname)),
                         nb_config.execution_timeout, nb_config.execution_allow_errors))
-    if not jobs:
-        return {}
-
-    n_workers = workers(len(jobs))
-    started = time.perf_counter()
+    n_workers = workers(len(jobs) + len(early) + len(failures))
     outcomes = run_jobs(jobs, n_workers)
     elapsed = time.perf_counter() - started
 
     cache = get_cache(nb_config.execution_cache_path)
-    failures = []
     for job, outcome in zip(jobs, outcomes):
         if outcome.error is not None:
             # The last line mirrors myst-nb's "ExecutionError: <path>" so that
@@ -168,13 +167,15 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
             CacheBundleIn(outcome.notebook, job.path, data={"execution_seconds": outcome.seconds}),
             check_validity=False, overwrite=True)
     if failures:
-        raise NotebookFailed(f"{len(failures)} of {len(jobs)} notebook(s) raised; "
-                             "the tracebacks are above", "\n\n".join(failures))
-    seconds = {o.docname: round(o.seconds, 2) for o in outcomes}
-    from sphinx.util import logging
-    logging.getLogger(__name__).info(
-        f"valor: executed {len(jobs)} notebook(s) with {n_workers} worker(s) in {elapsed:.1f} s: "
-        + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items()))
+        raise NotebookFailed(f"{len(failures)} notebook(s) raised; the tracebacks are above",
+                             "\n\n".join(failures))
+    seconds = {**early, **{o.docname: round(o.seconds, 2) for o in outcomes}}
+    if seconds:
+        from sphinx.util import logging
+        logging.getLogger(__name__).info(
+            f"valor: executed {len(seconds)} notebook(s) with {n_workers} worker(s) "
+            f"({len(early)} started before Sphinx), waited {elapsed:.1f} s: "
+            + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items()))
     return seconds
 
 
@@ -183,3 +184,133 @@ def reads_log(app, docname: str) -> Path:
     folder = Path(app.doctreedir) / "valor_reads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / (docname.replace("/", "__") + ".txt")
+
+
+# -- clean builds: start executing before Sphinx has even started --------------------
+#
+# In a clean build every notebook will be re-read, so valor.build starts executing
+# them (after data validation) while jupyter-book and Sphinx start up, instead of
+# waiting for ``env-before-read-docs``. The results go into the same jupyter-cache;
+# a hand-over file tells the Sphinx extension which notebooks are done (and which
+# failed); the extension waits for it, then executes whatever it does not cover.
+
+EARLY_ENV = "VALOR_EARLY_EXEC"  # path of the hand-over file, set by valor.build
+
+
+def read_notebook(path: Path, myst_extensions) -> dict:
+    """A MyST notebook read as myst-nb's Sphinx parser reads it (same cells, same cache key)."""
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import MdParserConfig
+
+    text = path.read_text(encoding="utf-8")
+    md_config = MdParserConfig(enable_extensions=set(myst_extensions or ()))
+    reader = create_nb_reader(str(path), md_config, NbParserConfig(), text)
+    return None if reader is None else reader.read(text)
+
+
+def _source_digest(path: Path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, timeout, allow_errors):
+    """Execute ``docnames`` in background threads; returns (thread, hand-over path).
+
+    Writes outputs to ``work``'s jupyter-cache, reads logs where the extension
+    looks for them, and finally the hand-over file (always, even on errors).
+    """
+    import json
+    import threading
+
+    doctrees = work / "_build" / ".doctrees"
+    cache_path = work / "_build" / ".jupyter_cache"
+    handover = work / "valor_early.json"
+    handover.unlink(missing_ok=True)
+
+    def target():
+        report = {}
+        try:
+            jobs = []
+            for docname in docnames:
+                path = root / f"{docname}.md"
+                nb = read_notebook(path, myst_extensions)
+                if nb is None:
+                    continue
+                log = doctrees / "valor_reads" / (docname.replace("/", "__") + ".txt")
+                log.parent.mkdir(parents=True, exist_ok=True)
+                jobs.append((Job(docname, str(path), nb, str(log), timeout, allow_errors),
+                             _source_digest(path)))
+            outcomes = run_jobs([j for j, _ in jobs])
+            from jupyter_cache import get_cache
+            from jupyter_cache.base import CacheBundleIn
+            cache = get_cache(str(cache_path))
+            for (job, digest), outcome in zip(jobs, outcomes):
+                if outcome.error is None:
+                    cache.cache_notebook_bundle(
+                        CacheBundleIn(outcome.notebook, job.path,
+                                      data={"execution_seconds": outcome.seconds}),
+                        check_validity=False, overwrite=True)
+                report[job.docname] = {"path": job.path, "source_sha256": digest,
+                                       "seconds": round(outcome.seconds, 2), "error": outcome.error}
+        except Exception:  # never leave Sphinx waiting: report, and let it execute itself
+            report = {"__failed__": traceback.format_exc()}
+        finally:
+            partial = handover.with_suffix(".tmp")
+            partial.write_text(json.dumps(report), encoding="utf-8")
+            os.replace(partial, handover)
+
+    thread = threading.Thread(target=target, name="valor-early-exec", daemon=True)
+    thread.start()
+    return thread, handover
+
+
+def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], list[str]]:
+    """In Sphinx: wait for valor.build's early execution; (docname -> seconds, failures).
+
+    Only notebooks whose source is unchanged since they were executed count.
+    """
+    import json
+
+    handover = os.environ.get(EARLY_ENV)
+    if not handover:
+        return {}, []
+    handover = Path(handover)
+    deadline = time.monotonic() + 3600
+    while not handover.exists():
+        if time.monotonic() > deadline:
+            return {}, []
+        time.sleep(0.05)
+    report = json.loads(handover.read_text(encoding="utf-8"))
+    done, failures = {}, []
+    for docname, entry in report.items():
+        if docname not in docnames:
+            continue
+        path = Path(entry["path"])
+        if not path.exists() or _source_digest(path) != entry["source_sha256"]:
+            continue  # edited meanwhile: execute it again
+        if entry["error"]:
+            failures.append(f"Executing notebook {path} failed:\n{entry['error']}\n"
+                            f"ExecutionError: {path}")
+        else:
+            done[docname] = entry["seconds"]
+    return done, failures
+
+
+def toc_docnames(root: Path) -> list[str]:
+    """Every document in _toc.yml, in order (the pages Sphinx builds)."""
+    import yaml
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [str(Path(n).with_suffix("")) for n in names]
