@@ -74,6 +74,26 @@ def test_workers_setting(monkeypatch):
         execute.workers(3)
 
 
+def test_early_results_count_only_for_unchanged_sources(tmp_path, monkeypatch):
+    import hashlib
+    import json
+    for name in ("same", "edited", "broken"):
+        (tmp_path / f"{name}.md").write_text(f"# {name}\n")
+    digest = {n: hashlib.sha256((tmp_path / f"{n}.md").read_bytes()).hexdigest()
+              for n in ("same", "edited", "broken")}
+    (tmp_path / "edited.md").write_text("# edited after it was executed\n")
+    handover = tmp_path / "early.json"
+    handover.write_text(json.dumps({
+        name: {"path": str(tmp_path / f"{name}.md"), "source_sha256": digest[name], "seconds": 1.5,
+               "error": "Traceback ...\nKeyError: 'x'" if name == "broken" else None}
+        for name in ("same", "edited", "broken")}))
+    monkeypatch.setenv(execute.EARLY_ENV, str(handover))
+    done, failures = execute.collect_early(None, ["same", "edited", "broken"])
+    assert done == {"same": 1.5}, "an edited notebook must be executed again"
+    assert len(failures) == 1 and f"ExecutionError: {tmp_path / 'broken.md'}" in failures[0]
+    assert "KeyError: 'x'" in failures[0]
+
+
 def build_force_mode(root):
     """The same book built by JB1's own serial execution (execute_notebooks: force)."""
     code = ("import sys; from pathlib import Path; from valor import build; root = Path(sys.argv[1]); "
@@ -99,6 +119,7 @@ def test_parallel_build_gives_the_pages_of_a_serial_build(tmp_path):
     assert executed_chapters(parallel.stdout) == notebooks
     match = re.search(r"valor: executed (\d+) notebook\(s\) with (\d+) worker", parallel.stdout)
     assert match and int(match.group(1)) == len(notebooks), "the notebooks were not run by the pool"
+    assert f"({len(notebooks)} started before Sphinx)" in parallel.stdout, "a clean build starts them early"
     # myst-nb found every notebook in the cache: it executed none itself
     assert "Executing notebook using" not in parallel.stdout
     assert parallel.stdout.count("Using cached notebook") == len(notebooks)
