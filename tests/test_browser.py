@@ -41,6 +41,9 @@ SEARCHES = {
 }
 SEARCH_TOP = 3  # the expected page must be among the first SEARCH_TOP results
 
+# Pages Sphinx adds to those in _toc.yml; index.html only redirects to the first page.
+EXTRA_PAGES = ["search", "genindex"]
+
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 SERIOUS = ("serious", "critical")
 
@@ -146,7 +149,7 @@ def visits(built, site, chromium):
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     results = {}
-    for docname in toc_docnames(built):
+    for docname in toc_docnames(built) + EXTRA_PAGES:
         visit = Visit(docname, f"{base}/{docname}.html")
         page = context.new_page()
         page.on("console", lambda msg, v=visit: msg.type == "error" and v.console_errors.append(msg.text))
@@ -175,7 +178,20 @@ def allowed(message: str) -> bool:
 
 
 def test_every_page_is_visited(built, visits):
-    assert set(visits) == set(toc_docnames(built))
+    site = built / "_build" / "html"
+    pages = {p.relative_to(site).with_suffix("").as_posix() for p in site.rglob("*.html")
+             if not p.relative_to(site).parts[0].startswith("_")} - {"index"}
+    assert set(visits) == pages, "a built page is not visited (add it to EXTRA_PAGES?)"
+
+
+def test_index_leads_to_the_first_page(built, site):
+    base, context, _ = site
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/index.html")
+        page.wait_for_url(f"**/{toc_docnames(built)[0]}.html", timeout=10_000)
+    finally:
+        page.close()
 
 
 def test_no_console_errors(visits):
@@ -305,3 +321,24 @@ def test_figures_are_compressed_at_a_sensible_resolution(built):
         if path.stat().st_size > FIGURE_MAX_BYTES:
             problems.append(f"{path.name}: {path.stat().st_size / 1000:.0f} kB > {FIGURE_MAX_BYTES / 1000:.0f} kB")
     assert not problems, "\n".join(problems)
+
+
+# -- what happens without chromium ----------------------------------------------
+
+def test_missing_browser_fails_in_ci_and_skips_with_a_message_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and chromium is gone"):
+        missing("chromium is gone")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium is gone"):
+        missing("chromium is gone")
+
+
+def test_chromium_path_names_the_fix_when_chromium_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setattr(browser, "CHROMIUM_CANDIDATES", (str(tmp_path / "no-chromium"),))
+    monkeypatch.setenv("VALOR_CHROMIUM", str(tmp_path / "also-missing"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(browser.BrowserMissing, match="make browser"):
+        browser.chromium_path()
+    with pytest.raises(browser.BrowserMissing, match="make axe"):
+        browser.axe_script(tmp_path)
