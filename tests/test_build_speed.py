@@ -82,3 +82,22 @@ def test_swap_links_unchanged_files_and_keeps_the_published_site_apart(tmp_path)
         with open(path, "w") as handle:
             handle.write("rewritten by a later build")
     assert tree_digest(site) == published
+
+
+def test_data_validation_is_skipped_only_for_data_validated_as_it_is(tmp_path):
+    root = make_book(tmp_path / "book")
+    (root / "valor").mkdir()
+    (root / "valor" / "rules.py").write_text("RULES = {}\n")
+    work = tmp_path / "work"
+    value = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
+    assert not uptodate.data_checked(work, value)
+    uptodate.record_data_checked(work, value)
+    assert uptodate.data_checked(work, value)
+    bump(root / "chapters" / "c.md", "# prose edit\n")
+    assert uptodate.fingerprint(root, only=uptodate.DATA_INPUTS) == value, "prose is not data"
+    bump(root / "valor" / "rules.py", "RULES = {'x': 1}\n")
+    assert uptodate.fingerprint(root, only=uptodate.DATA_INPUTS) != value, "a rule change re-validates"
+    bump(root / "data" / "t.csv", "a,b\n1,4\n")
+    assert not uptodate.data_checked(work, uptodate.fingerprint(root, only=uptodate.DATA_INPUTS))
+    uptodate.record_data_checked(work, None)
+    assert not uptodate.data_checked(work, value)

@@ -176,16 +176,22 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
         return 0
     uptodate.forget(work)
-    from valor import data  # pandas and pandera load in ~1 s: only when building
+    data_state = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
+    if uptodate.data_checked(work, data_state):
+        print("Data OK: unchanged since it was last validated.", flush=True)
+    else:
+        from valor import data  # pandas and pandera load in ~1 s: only when validating
 
-    errors = data.validate_all()
-    if errors:
-        print("\nBuild stopped: data validation failed.", file=sys.stderr)
-        for error in errors:
-            print("  " + error.replace("\n", "\n  "), file=sys.stderr)
-        print(f"The last good site in {site} was left untouched.", file=sys.stderr)
-        return 1
-    print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
+        errors = data.validate_all()
+        if errors:
+            uptodate.record_data_checked(work, None)
+            print("\nBuild stopped: data validation failed.", file=sys.stderr)
+            for error in errors:
+                print("  " + error.replace("\n", "\n  "), file=sys.stderr)
+            print(f"The last good site in {site} was left untouched.", file=sys.stderr)
+            return 1
+        uptodate.record_data_checked(work, data_state)
+        print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
     config = write_config(root, work, overrides or {})
     early = start_early_execution(root, work, overrides or {})

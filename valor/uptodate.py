@@ -19,27 +19,56 @@ PRUNE = {".venv", "_build", ".git", "node_modules", "__pycache__", ".pytest_cach
          ".ipynb_checkpoints", ".jupyter_cache"}
 
 
-def fingerprint(root: Path, overrides: dict | None = None) -> str:
+def fingerprint(root: Path, overrides: dict | None = None, only: tuple[str, ...] | None = None) -> str:
+    """Digest of the book's files (or of the files under ``only``, paths relative to root)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(overrides or {}, sort_keys=True).encode())
     digest.update(sys.version.encode())
     stamp = Path(sys.prefix) / ".installed"
     if stamp.exists():
         digest.update(str(stamp.stat().st_mtime_ns).encode())
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in PRUNE and not d.endswith(".egg-info"))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            try:
-                stat = path.stat()
-            except OSError:  # a dangling link
-                continue
-            digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    tops = [root / part for part in only] if only else [root]
+    for top in tops:
+        if top.is_file():
+            stat = top.stat()
+            digest.update(f"{top.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d not in PRUNE and not d.endswith(".egg-info"))
+            for name in sorted(filenames):
+                _add(digest, root, Path(dirpath) / name)
     return digest.hexdigest()
 
 
-def _record_path(work: Path) -> Path:
-    return work / "valor_uptodate.txt"
+def _add(digest, root: Path, path: Path) -> None:
+    try:
+        stat = path.stat()
+    except OSError:  # a dangling link
+        return
+    digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+
+
+def _record_path(work: Path, name: str = "valor_uptodate.txt") -> Path:
+    return work / name
+
+
+# Everything data validation reads: the tables, the manifest, the sources, the code.
+DATA_INPUTS = ("data", "references.bib", "valor")
+
+
+def data_checked(work: Path, value: str) -> bool:
+    """True when the data was validated as it is now by an earlier build."""
+    record = _record_path(work, "valor_data_ok.txt")
+    return record.exists() and record.read_text(encoding="utf-8") == value
+
+
+def record_data_checked(work: Path, value: str | None) -> None:
+    record = _record_path(work, "valor_data_ok.txt")
+    if value is None:
+        record.unlink(missing_ok=True)
+    else:
+        work.mkdir(parents=True, exist_ok=True)
+        record.write_text(value, encoding="utf-8")
 
 
 def is_current(work: Path, site: Path, value: str) -> bool:
