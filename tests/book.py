@@ -39,7 +39,7 @@ def notebook_docnames(root: Path = ROOT) -> list[str]:
 
 
 def glued_values(nb) -> dict[str, str]:
-    """key -> glued text (or '<figure>') from an executed notebook."""
+    """key -> glued text (Markdown source for glued Markdown, '<figure>' for a figure)."""
     values = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -50,6 +50,8 @@ def glued_values(nb) -> dict[str, str]:
             data = {k.removeprefix(prefix): v for k, v in output.get("data", {}).items()}
             if "image/png" in data or "image/svg+xml" in data:
                 values[meta["name"]] = "<figure>"
+            elif "text/markdown" in data:  # glued Markdown (for {glue:md}): its source
+                values[meta["name"]] = data["text/markdown"]
             else:
                 values[meta["name"]] = ast.literal_eval(data["text/plain"])
     return values

@@ -64,61 +64,39 @@ def test_missing_column(book):
     assert "data/enrolment.csv, line 1 (header): missing column(s) confidence" in message
 
 
-def test_duplicated_key(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15", "faster,placebo,15")
-    message = error_of("enrolment")
-    assert "data/enrolment.csv, line 9 (data row 8): duplicate key (population=faster, arm=placebo)" in message
+EDITS = {
+    "duplicated key": ("enrolment", "slower,placebo,15", "faster,placebo,15",
+                       "data/enrolment.csv, line 9 (data row 8): duplicate key (population=faster, arm=placebo)"),
+    "text in a numeric column": ("enrolment", "slower,placebo,15", "slower,placebo,fifteen",
+                                 "data/enrolment.csv, line 9 (data row 8), column 'n': "
+                                 "expected a number (int) (found 'fifteen')"),
+    "fraction in an integer column": ("enrolment", "slower,placebo,15", "slower,placebo,15.5",
+                                      "column 'n': expected a whole number (found '15.5')"),
+    "negative count": ("enrolment", "slower,placebo,15", "slower,placebo,-15",
+                       "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)"),
+    "totals that do not add up": ("enrolment", "all,both,108", "all,both,110",
+                                  "data/enrolment.csv, line 4 (data row 3), columns population, arm, n: "
+                                  "rule 'group_totals' broken"),
+    "inverted CI bounds": ("alsfrs_week28", "1.2,-3.2,5.5", "1.2,5.5,-3.2",
+                           "data/alsfrs_week28.csv, line 4 (data row 3), columns ci_low, estimate, ci_high: "
+                           "rule 'ci_order' broken: the 95% CI must hold the estimate"),
+    "P outside [0, 1]": ("alsfrs_week28", ",0.97,", ",1.97,",
+                         "data/alsfrs_week28.csv, line 5 (data row 4), column 'p_value': must be ≤ 1 (found 1.97)"),
+    "difference inconsistent with the arms": (
+        "alsfrs_week28", "difference,adjusted mean difference,1.4", "difference,adjusted mean difference,4.1",
+        "data/alsfrs_week28.csv, line 8 (data row 7), columns comparison, estimate: "
+        "rule 'difference_matches_arms' broken"),
+    "unknown source key": ("enrolment", "slower,placebo,15,biogen2021ana", "slower,placebo,15,nosuchsource",
+                           "data/enrolment.csv, line 9 (data row 8), column 'source_key': source key not "
+                           "found in references.bib (found 'nosuchsource')"),
+}
 
 
-def test_text_in_numeric_column(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15", "slower,placebo,fifteen")
-    message = error_of("enrolment")
-    assert ("data/enrolment.csv, line 9 (data row 8), column 'n': expected a number (int) "
-            "(found 'fifteen')") in message
-
-
-def test_fraction_in_integer_column(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15", "slower,placebo,15.5")
-    assert "column 'n': expected a whole number (found '15.5')" in error_of("enrolment")
-
-
-def test_negative_count(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15", "slower,placebo,-15")
-    message = error_of("enrolment")
-    assert "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)" in message
-
-
-def test_group_totals_that_do_not_add_up(book):
-    edit(book / "data" / "enrolment.csv", "all,both,108", "all,both,110")
-    message = error_of("enrolment")
-    assert ("data/enrolment.csv, line 4 (data row 3), columns population, arm, n: "
-            "rule 'group_totals' broken") in message
-
-
-def test_inverted_ci_bounds(book):
-    edit(book / "data" / "alsfrs_week28.csv", "1.2,-3.2,5.5", "1.2,5.5,-3.2")
-    message = error_of("alsfrs_week28")
-    assert ("data/alsfrs_week28.csv, line 4 (data row 3), columns ci_low, estimate, ci_high: "
-            "rule 'ci_order' broken: the 95% CI must hold the estimate") in message
-
-
-def test_p_outside_unit_interval(book):
-    edit(book / "data" / "alsfrs_week28.csv", ",0.97,", ",1.97,")
-    message = error_of("alsfrs_week28")
-    assert "data/alsfrs_week28.csv, line 5 (data row 4), column 'p_value': must be ≤ 1 (found 1.97)" in message
-
-
-def test_difference_inconsistent_with_arms(book):
-    edit(book / "data" / "alsfrs_week28.csv", "difference,adjusted mean difference,1.4",
-         "difference,adjusted mean difference,4.1")
-    assert "rule 'difference_matches_arms' broken" in error_of("alsfrs_week28")
-
-
-def test_unknown_source_key(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15,biogen2021ana", "slower,placebo,15,nosuchsource")
-    message = error_of("enrolment")
-    assert ("data/enrolment.csv, line 9 (data row 8), column 'source_key': source key not found "
-            "in references.bib (found 'nosuchsource')") in message
+@pytest.mark.parametrize("case", EDITS)
+def test_broken_value_is_reported_with_file_line_column_and_rule(book, case):
+    table, old, new, expected = EDITS[case]
+    edit(book / "data" / f"{table}.csv", old, new)
+    assert expected in error_of(table)
 
 
 def test_bad_confidence_and_value_not_allowed(book):

@@ -6,6 +6,7 @@ review the diff and re-record with `make golden`.
 """
 from __future__ import annotations
 
+import difflib
 import json
 
 import jupytext
@@ -37,6 +38,11 @@ def golden_diff(old: dict, new: dict) -> list[str]:
             lines.append(f"  - {key}: {old[key]!r} (no longer glued)")
         elif key not in old:
             lines.append(f"  + {key}: {new[key]!r} (new)")
+        elif old[key] != new[key] and "\n" in old[key] + new[key]:
+            changed = difflib.unified_diff(old[key].splitlines(), new[key].splitlines(),
+                                           lineterm="", n=0)
+            lines.append(f"  ~ {key} (lines that changed):")
+            lines.extend("      " + line for line in list(changed)[2:])
         elif old[key] != new[key]:
             lines.append(f"  ~ {key}: {old[key]!r} -> {new[key]!r}")
     return lines
