@@ -38,6 +38,11 @@ CONSOLE_ALLOW = {
 SEARCHES = {
     "dosing": "chapters/trial_design",
     "randomisation": "chapters/trial_design",
+    "neurofilament": "chapters/background",
+    "CSF SOD1": "chapters/biomarkers",
+    "power": "chapters/why_it_missed",
+    "delayed-start": "chapters/open_label_extension",
+    "advisory committee": "chapters/regulatory",
 }
 SEARCH_TOP = 3  # the expected page must be among the first SEARCH_TOP results
 
