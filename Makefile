@@ -72,4 +72,4 @@ axe: $(AXE)
 
 # Timings in a temporary copy of the project (see benchmarks/bench_build.py).
 bench: $(STAMP) $(AXE)
-	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)
