@@ -132,3 +132,36 @@ def test_parallel_build_gives_the_pages_of_a_serial_build(tmp_path):
     for doc in toc_docnames(root):
         assert article(root / "_build" / "html" / f"{doc}.html") == \
             article(root / "_build" / "serial" / f"{doc}.html"), f"{doc} differs from the serial build"
+
+
+def test_early_execution_imports_the_books_own_valor(tmp_path):
+    """A clean build of a copy must run the copy's valor/, not the installed checkout's."""
+    import json
+    root, work = tmp_path / "book", tmp_path / "work"
+    (root / "valor").mkdir(parents=True)
+    (root / "valor" / "__init__.py").write_text('WHERE = "the copy"\n')
+    (root / "chapters").mkdir()
+    (root / "chapters" / "a.md").write_text(textwrap.dedent("""\
+        ---
+        jupytext:
+          text_representation:
+            extension: .md
+            format_name: myst
+        kernelspec:
+          display_name: Python 3
+          language: python
+          name: python3
+        ---
+
+        # A
+
+        ```{code-cell} ipython3
+        import os, pathlib, valor
+        pathlib.Path("seen.txt").write_text(valor.WHERE + "|" + os.environ["VALOR_BOOK_ROOT"])
+        ```
+        """))
+    thread, handover = execute.start_early(root, ["chapters/a"], work, [], 120, False)
+    thread.join()
+    report = json.loads(handover.read_text())
+    assert report["chapters/a"]["error"] is None, report
+    assert (root / "chapters" / "seen.txt").read_text() == f"the copy|{root}"

@@ -40,6 +40,7 @@ class Job:
     reads_log: str       # where valor.data records the files the kernel read
     timeout: int | None
     allow_errors: bool
+    kernel_env: dict | None = None  # added to the environment of the kernel
 
 
 @dataclass
@@ -84,7 +85,7 @@ def run_job(job: Job) -> Outcome:
                             resources={"metadata": {"path": str(Path(job.path).parent)}})
     started = time.perf_counter()
     try:
-        client.execute(env={**os.environ, "VALOR_READS_LOG": job.reads_log})
+        client.execute(env={**os.environ, **(job.kernel_env or {}), "VALOR_READS_LOG": job.reads_log})
     except (CellExecutionError, CellTimeoutError):
         return Outcome(job.docname, None, time.perf_counter() - started, traceback.format_exc())
     except Exception:  # the kernel died or could not start
@@ -239,7 +240,10 @@ def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, ti
                     continue
                 log = doctrees / "valor_reads" / (docname.replace("/", "__") + ".txt")
                 log.parent.mkdir(parents=True, exist_ok=True)
-                jobs.append((Job(docname, str(path), nb, str(log), timeout, allow_errors),
+                # as build_html gives jupyter-book: this book's valor/ comes first
+                kernel_env = {"VALOR_BOOK_ROOT": str(root), "PYTHONPATH": os.pathsep.join(
+                    [str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+                jobs.append((Job(docname, str(path), nb, str(log), timeout, allow_errors, kernel_env),
                              _source_digest(path)))
             outcomes = run_jobs([j for j, _ in jobs])
             from jupyter_cache import get_cache
