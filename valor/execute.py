@@ -134,10 +134,11 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
     env = app.env
     nb_config = env.mystnb_config
     started = time.perf_counter()
-    early, failures = collect_early(app, docnames)  # clean builds: started by valor.build
+    early, failed_early = collect_early(app, docnames)  # clean builds: started by valor.build
+    failures = list(failed_early.values())
     jobs = []
     for docname in docnames:
-        if docname in early:
+        if docname in early or docname in failed_early:
             continue
         path = Path(env.doc2path(docname))
         if path.suffix != ".md":
@@ -269,8 +270,10 @@ def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, ti
     return thread, handover
 
 
-def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], list[str]]:
-    """In Sphinx: wait for valor.build's early execution; (docname -> seconds, failures).
+def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], dict[str, str]]:
+    """In Sphinx: wait for valor.build's early execution.
+
+    Returns (docname -> seconds of the notebooks done, docname -> failure message).
 
     Only notebooks whose source is unchanged since they were executed count.
     """
@@ -278,15 +281,15 @@ def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], list[str]
 
     handover = os.environ.get(EARLY_ENV)
     if not handover:
-        return {}, []
+        return {}, {}
     handover = Path(handover)
     deadline = time.monotonic() + 3600
     while not handover.exists():
         if time.monotonic() > deadline:
-            return {}, []
+            return {}, {}
         time.sleep(0.05)
     report = json.loads(handover.read_text(encoding="utf-8"))
-    done, failures = {}, []
+    done, failures = {}, {}
     for docname, entry in report.items():
         if docname not in docnames:
             continue
@@ -294,8 +297,8 @@ def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], list[str]
         if not path.exists() or _source_digest(path) != entry["source_sha256"]:
             continue  # edited meanwhile: execute it again
         if entry["error"]:
-            failures.append(f"Executing notebook {path} failed:\n{entry['error']}\n"
-                            f"ExecutionError: {path}")
+            failures[docname] = (f"Executing notebook {path} failed:\n{entry['error']}\n"
+                                 f"ExecutionError: {path}")
         else:
             done[docname] = entry["seconds"]
     return done, failures
