@@ -10,11 +10,13 @@ STAMP := $(VENV)/.installed
 JOBS ?= 2
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: book test data golden clean help browser axe bench
+.PHONY: book test data golden clean help browser student pdf axe bench
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
 	@echo "make test    run every test (pytest -n $(JOBS))"
+	@echo "make student build the student edition (no solutions) into _build/student/html"
+	@echo "make pdf     print the whole book to _build/pdf/ with Debian's chromium"
 	@echo "make data    validate every table in data/"
 	@echo "make golden  re-record the glued values after a deliberate data change"
 	@echo "make bench   time clean/no-op/one-CSV builds, make test, each notebook; page weights"
@@ -38,6 +40,12 @@ data: $(STAMP)
 
 book: $(STAMP)
 	$(PY) -m valor.build
+
+student: $(STAMP)
+	$(PY) -m valor.build --edition student
+
+pdf: $(STAMP) browser
+	$(PY) -m valor.pdf
 
 test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q

@@ -61,6 +61,37 @@ def strip_ansi(text: str) -> str:
     return ANSI.sub("", text)
 
 
+BACK_MATTER = re.compile(r"^(back matter|for instructors and readers|appendi(x|ces)\b)", re.I)
+
+
+def content_chapters(root: Path = ROOT) -> list[str]:
+    """The notebooks in _toc.yml other than the root (the introduction) and the back
+    matter (parts captioned "Back matter", "For instructors and readers", "Appendix ...")."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(str(Path(entry["file"]).with_suffix("")))
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        if not BACK_MATTER.match(part.get("caption", "")):
+            walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    root_doc = str(Path(toc["root"]).with_suffix(""))
+    return [n for n in names if n != root_doc and is_notebook(root / f"{n}.md")]
+
+
+def chapter_title(docname: str, root: Path = ROOT) -> str:
+    """The text of a chapter's first level-1 heading."""
+    for line in (root / f"{docname}.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise ValueError(f"{docname}.md has no '# ' title")
+
 COPY_IGNORE = (".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site", "node_modules",
                "*.egg-info")
 

@@ -154,13 +154,48 @@ def test_evidence_is_filled_from_the_data(tables):
         in evidence["schedule"]
 
 
-def test_evidence_changes_with_the_data(tables):
-    changed = dict(tables)
-    values = tables["fact_check_values"].copy()
-    values.loc[values["key"] == "sod1_ratio_faster", "value"] = 0.5
-    changed["fact_check_values"] = values
+def _edited(tables, name, where: dict, column: str, value):
+    """A copy of ``tables`` with one cell of one table changed."""
+    frame = tables[name].copy()
+    mask = pd.Series(True, index=frame.index)
+    for col, wanted in where.items():
+        mask &= frame[col] == wanted
+    assert mask.sum() == 1, (name, where)
+    frame.loc[mask, column] = value
+    return {**tables, name: frame}
+
+
+def test_evidence_reads_the_canonical_tables_only():
+    # the values behind the evidence stand in the tables the trial chapters read;
+    # no table of the fact check's own repeats them
+    assert "fact_check_values" not in data.table_names()
+    assert set(factcheck.TABLES) <= set(data.table_names())
+    assert {"biomarker_week28", "ole_oct2021", "ole_week52"} <= set(factcheck.TABLES)
+
+
+def test_evidence_changes_with_the_biomarker_table(tables):
+    changed = _edited(tables, "biomarker_week28",
+                      {"biomarker": "csf_sod1", "population": "faster",
+                       "comparison": "tofersen:placebo"}, "estimate", 0.5)
     rows = factcheck.fact_check_rows(changed).set_index("claim_id")
     assert "1 − 0.50 = 50%" in rows.at["csf_sod1_percent", "evidence_text"]
+    assert "1 − 0.62 = 38%" in factcheck.fact_check_rows(tables).set_index(
+        "claim_id").at["csf_sod1_percent", "evidence_text"]
+
+
+def test_evidence_changes_with_the_extension_tables(tables):
+    # week 52 (data/ole_week52.csv): the slide's 3.5 (0.4 to 6.7) becomes 2.5
+    changed = _edited(tables, "ole_week52", {"endpoint": "alsfrs_r", "comparison": "difference"},
+                      "estimate", 2.5)
+    rows = factcheck.fact_check_rows(changed).set_index("claim_id")
+    assert "difference 2.5 (95% CI 0.4 to 6.7)" in rows.at["alsfrs_12_months", "evidence_text"]
+    # week 40 (data/ole_oct2021.csv): early-start NfL ratio 0.45 is a 55% fall; 0.30 is 70%
+    before = factcheck.fact_check_rows(tables).set_index("claim_id")
+    assert "NfL down 55%" in before.at["biomarkers_12_months", "evidence_text"]
+    changed = _edited(tables, "ole_oct2021", {"endpoint": "plasma_nfl", "population": "faster",
+                                              "comparison": "early start"}, "estimate", 0.30)
+    rows = factcheck.fact_check_rows(changed).set_index("claim_id")
+    assert "NfL down 70%" in rows.at["biomarkers_12_months", "evidence_text"]
 
 
 def test_implied_p_from_a_confidence_interval():

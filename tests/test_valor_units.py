@@ -55,6 +55,16 @@ def test_glue_text_refuses_numbers():
         book.glue_text("key", 1.2)
 
 
+def test_glue_markdown_refuses_non_text():
+    with pytest.raises(TypeError, match="glue_markdown"):
+        book.glue_markdown("key", 1.2)
+
+
+def test_glue_markdown_lives_with_the_other_glue_helpers():
+    from valor import factcheck
+    assert not hasattr(factcheck, "glue_markdown")
+
+
 # -- rules ----------------------------------------------------------------------
 
 def test_ci_order_flags_only_bad_rows():
@@ -137,3 +147,13 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
     assert [p.name for p in site.iterdir()] == ["fresh"]
     assert (new / "fresh" / "page.html").exists(), "the work copy is kept for incremental builds"
     assert not (tmp_path / "html.new").exists() and not (tmp_path / "html.old").exists()
+
+
+# -- README ---------------------------------------------------------------------
+
+def test_readme_layout_lists_every_valor_module():
+    from book import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    modules = sorted(p.name for p in (ROOT / "valor").glob("*.py") if p.name != "__init__.py")
+    missing = [m for m in modules if f"| `valor/{m}` |" not in readme]
+    assert not missing, f"README.md's layout table does not list {missing}"

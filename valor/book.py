@@ -30,3 +30,14 @@ def glue_figure(key: str, fig) -> None:
     from myst_nb import glue
     glue(key, fig, display=False)
     plt.close(fig)
+
+
+def glue_markdown(key: str, text: str) -> str:
+    """Glue MyST Markdown for ``{glue:md}`` with ``:format: myst`` (no display), so that
+    citations and roles inside it resolve; returns the text."""
+    if not isinstance(text, str):
+        raise TypeError(f"glue_markdown('{key}', ...) needs a str, got {type(text).__name__}")
+    from IPython.display import Markdown
+    from myst_nb import glue
+    glue(key, Markdown(text), display=False)
+    return text

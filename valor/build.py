@@ -83,9 +83,10 @@ def notebook_failures(log: str) -> list[str]:
     return failures
 
 
-def build_html(root: Path, work: Path, config: Path | None = None, extra_env: dict | None = None) -> int:
+def build_html(root: Path, work: Path, config: Path | None = None, builder: str = "html",
+               extra_env: dict | None = None) -> int:
     cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
-           "--builder", "html", "-W", "-n", "--keep-going"]
+           "--builder", builder, "-W", "-n", "--keep-going"]
     if config is not None:
         cmd += ["--config", str(config)]
     env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
@@ -195,7 +196,8 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
 
     config = write_config(root, work, overrides or {})
     early = start_early_execution(root, work, overrides or {})
-    code = build_html(root, work, config, {"VALOR_EARLY_EXEC": str(early[1])} if early else None)
+    code = build_html(root, work, config,
+                      extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
     if early:
         early[0].join()
     if code != 0:

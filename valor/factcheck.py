@@ -2,9 +2,10 @@
 
 ``data/fact_check.csv`` holds each claim as it is commonly stated, a verdict and
 an evidence *template*: names in braces (``{pe_p}``) are filled in here from the
-data tables, so the evidence follows the data and no number is typed twice.
+canonical data tables (``TABLES``: the same rows the chapters on the trial read), so
+the evidence follows the data and no number is stored or typed twice.
 The tables are returned as MyST Markdown for ``{glue:md}`` with ``:format: myst``
-(so that citations inside them resolve).
+(so that citations inside them resolve); glue them with ``valor.book.glue_markdown``.
 """
 from __future__ import annotations
 
@@ -29,20 +30,11 @@ TOPIC_LABELS = {
     "twelve_month": "12-month results",
     "sample": "Sample",
 }
-TABLES = ("fact_check", "fact_check_values", "alsfrs_week28", "enrolment",
-          "dosing_schedule", "design")
+# The claims, and the canonical tables their evidence is computed from (each value
+# stands in one table only: the chapters on the trial read the same rows).
+TABLES = ("fact_check", "alsfrs_week28", "enrolment", "dosing_schedule", "design",
+          "biomarker_week28", "ole_oct2021", "ole_week52")
 NOT_REPORTED = "not reported"
-
-
-def glue_markdown(key: str, text: str) -> str:
-    """Glue MyST Markdown for ``{glue:md}`` with ``:format: myst`` (no display).
-
-    (A sibling of ``valor.book.glue_text``; it could move there.)
-    """
-    from IPython.display import Markdown
-    from myst_nb import glue
-    glue(key, Markdown(text), display=False)
-    return text
 
 
 def verdicts() -> list[str]:
@@ -84,8 +76,13 @@ def evidence_values(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     n = tables["enrolment"].set_index(["population", "arm"])["n"]
     design = tables["design"].set_index("parameter")["value"]
     schedule = tables["dosing_schedule"]
-    values = tables["fact_check_values"].set_index("key")
-    v = values["value"]
+    biomarker = tables["biomarker_week28"].set_index(["biomarker", "population", "comparison"])
+    biomarker = biomarker["estimate"]
+    w40 = tables["ole_oct2021"].set_index(["endpoint", "population", "comparison"])
+    w52 = tables["ole_week52"].set_index(["endpoint", "comparison"])
+    w40_row = w40.loc[("csf_sod1", "faster", "early start")]
+    alsfrs_w52 = w52.loc[("alsfrs_r", "difference")]
+    svc_w52 = w52.loc[("svc", "difference")]
 
     diff = week28.loc[("faster", "difference")]
     test = week28.loc[("faster", "tofersen vs placebo")]
@@ -116,31 +113,34 @@ def evidence_values(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
         "loading_gap_days": fmt.integer(loading.diff().dropna().iloc[0]),
         "maintenance_gap_days": fmt.integer(maintenance.diff().dropna().iloc[0]),
         "treatment_weeks": fmt.integer(design["treatment_weeks"]),
-        "bm_week": fmt.integer(values.at["sod1_ratio_faster", "week"]),
-        "sod1_itt": fmt.percent(v["sod1_itt_difference_pct"] / 100),
-        "nfl_itt": fmt.percent(v["nfl_itt_difference_pct"] / 100),
-        "w40_week": fmt.integer(values.at["sod1_early_faster_w40", "week"]),
-        "w40_cut": str(values.at["sod1_early_faster_w40", "data_cut"]) + " cut",
-        "w52_week": fmt.integer(values.at["alsfrs_difference_w52", "week"]),
-        "w52_cut": str(values.at["alsfrs_difference_w52", "data_cut"]),
-        "alsfrs_early_w52": fmt.num(v["alsfrs_early_w52"]),
-        "alsfrs_delayed_w52": fmt.num(v["alsfrs_delayed_w52"]),
-        "alsfrs_diff_w52": fmt.num(v["alsfrs_difference_w52"]),
-        "alsfrs_ci_w52": fmt.ci(v["alsfrs_difference_w52_ci_low"], v["alsfrs_difference_w52_ci_high"]),
-        "alsfrs_p_w52": _p(v["alsfrs_difference_w52_p"]),
-        "svc_diff_w52": fmt.num(v["svc_difference_w52"]),
-        "svc_ci_w52": fmt.ci(v["svc_difference_w52_ci_low"], v["svc_difference_w52_ci_high"]),
-        "svc_p_w52": _p(v["svc_difference_w52_p"]),
+        # biomarkers at the primary endpoint's week (data/biomarker_week28.csv)
+        "bm_week": fmt.integer(design["primary_endpoint_week"]),
+        "sod1_itt": fmt.percent(biomarker["csf_sod1", "all", "reduction vs placebo"]),
+        "nfl_itt": fmt.percent(biomarker["plasma_nfl", "all", "reduction vs placebo"]),
+        # the open-label extension: week 40 (data/ole_oct2021.csv), week 52 (data/ole_week52.csv)
+        "w40_week": fmt.integer(w40_row["week"]),
+        "w40_cut": str(w40_row["data_cut"]) + " cut",
+        "w52_week": fmt.integer(alsfrs_w52["week"]),
+        "w52_cut": str(alsfrs_w52["data_cut"]),
+        "alsfrs_early_w52": fmt.num(w52.loc[("alsfrs_r", "early start"), "estimate"]),
+        "alsfrs_delayed_w52": fmt.num(w52.loc[("alsfrs_r", "delayed start"), "estimate"]),
+        "alsfrs_diff_w52": fmt.num(alsfrs_w52["estimate"]),
+        "alsfrs_ci_w52": fmt.ci(alsfrs_w52["ci_low"], alsfrs_w52["ci_high"]),
+        "alsfrs_p_w52": _p(alsfrs_w52["p_value"]),
+        "svc_diff_w52": fmt.num(svc_w52["estimate"]),
+        "svc_ci_w52": fmt.ci(svc_w52["ci_low"], svc_w52["ci_high"]),
+        "svc_p_w52": _p(svc_w52["p_value"]),
     }
-    for marker in ("sod1", "nfl"):
+    for marker, name in (("sod1", "csf_sod1"), ("nfl", "plasma_nfl")):
         for group in ("faster", "slower"):
-            ratio = v[f"{marker}_ratio_{group}"]
+            ratio = biomarker[name, group, "tofersen:placebo"]
             out[f"{marker}_ratio_{group}"] = fmt.num(ratio, 2)
             out[f"{marker}_rel_{group}"] = _fall(ratio)
-            out[f"{marker}_fall_tofersen_{group}"] = _fall(v[f"{marker}_tofersen_{group}"])
-            out[f"{marker}_change_placebo_{group}"] = _change(v[f"{marker}_placebo_{group}"])
+            out[f"{marker}_fall_tofersen_{group}"] = _fall(biomarker[name, group, "tofersen"])
+            out[f"{marker}_change_placebo_{group}"] = _change(biomarker[name, group, "placebo"])
         for start in ("early", "delayed"):
-            out[f"{marker}_fall_{start}_w40"] = _fall(v[f"{marker}_{start}_faster_w40"])
+            out[f"{marker}_fall_{start}_w40"] = _fall(
+                w40.loc[(name, "faster", f"{start} start"), "estimate"])
     return out
 
 
