@@ -53,6 +53,10 @@ def _source_read(app, docname, source):
 
 def _doctree_read(app, doctree):
     docname = app.env.docname
+    if docname in getattr(app.env, "valor_preexecuted", {}):
+        execute.restore_counts(app.env.mystnb_config.execution_cache_path,
+                               str(Path(app.env.doc2path(docname))),
+                               Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb")
     log = _reads_log(app, docname)
     if os.environ.get("VALOR_READS_LOG") == str(log):
         del os.environ["VALOR_READS_LOG"]

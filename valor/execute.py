@@ -165,9 +165,7 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
             report.parent.mkdir(parents=True, exist_ok=True)
             report.write_text(outcome.error, encoding="utf-8")
             continue
-        cache.cache_notebook_bundle(
-            CacheBundleIn(outcome.notebook, job.path, data={"execution_seconds": outcome.seconds}),
-            check_validity=False, overwrite=True)
+        store(cache, outcome.notebook, job.path, outcome.seconds)
     if failures:
         raise NotebookFailed(f"{len(failures)} notebook(s) raised; the tracebacks are above",
                              "\n\n".join(failures))
@@ -179,6 +177,49 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
             f"({len(early)} started before Sphinx), waited {elapsed:.1f} s: "
             + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items()))
     return seconds
+
+
+def store(cache, notebook, path: str, seconds: float) -> None:
+    """Cache an executed notebook for myst-nb, keeping its execution counts
+    (jupyter-cache stores the cells without them; the downloadable executed
+    notebook needs them)."""
+    import nbformat
+    from jupyter_cache.base import CacheBundleIn
+    record = cache.cache_notebook_bundle(
+        CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
+        check_validity=False, overwrite=True)
+    stored_path = cache._get_notebook_path_cache(record.hashkey)
+    stored = nbformat.reads(stored_path.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
+    counts = [c.get("execution_count") for c in notebook.cells if c.cell_type == "code"]
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    if len(code) == len(counts):
+        for cell, count in zip(code, counts):
+            cell["execution_count"] = count
+        stored_path.write_text(nbformat.writes(stored, nbformat.NO_CONVERT), encoding="utf-8")
+    import json
+    Path(str(cache.path)).joinpath("valor_counts").mkdir(parents=True, exist_ok=True)
+    _counts_file(str(cache.path), path).write_text(json.dumps(counts))
+
+
+def _counts_file(cache_path: str, path: str) -> Path:
+    import hashlib
+    return Path(cache_path) / "valor_counts" / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".json")
+
+
+def restore_counts(cache_path: str, path: str, notebook_file: Path) -> None:
+    """Put the execution counts back into the executed notebook myst-nb wrote."""
+    import json
+    import nbformat
+    side = _counts_file(cache_path, path)
+    if not side.exists() or not notebook_file.exists():
+        return
+    counts = json.loads(side.read_text())
+    nb = nbformat.read(notebook_file, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if len(code) == len(counts) and any(c.execution_count is None for c in code):
+        for cell, count in zip(code, counts):
+            cell["execution_count"] = count
+        nbformat.write(nb, notebook_file)
 
 
 def reads_log(app, docname: str) -> Path:
@@ -252,10 +293,7 @@ def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, ti
             cache = get_cache(str(cache_path))
             for (job, digest), outcome in zip(jobs, outcomes):
                 if outcome.error is None:
-                    cache.cache_notebook_bundle(
-                        CacheBundleIn(outcome.notebook, job.path,
-                                      data={"execution_seconds": outcome.seconds}),
-                        check_validity=False, overwrite=True)
+                    store(cache, outcome.notebook, job.path, outcome.seconds)
                 report[job.docname] = {"path": job.path, "source_sha256": digest,
                                        "seconds": round(outcome.seconds, 2), "error": outcome.error}
         except Exception:  # never leave Sphinx waiting: report, and let it execute itself
