@@ -198,7 +198,9 @@ def store(cache, notebook, path: str, seconds: float) -> None:
         stored_path.write_text(nbformat.writes(stored, nbformat.NO_CONVERT), encoding="utf-8")
     import json
     Path(str(cache.path)).joinpath("valor_counts").mkdir(parents=True, exist_ok=True)
-    _counts_file(str(cache.path), path).write_text(json.dumps(counts))
+    cells = [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])}
+             for c in notebook.cells if c.cell_type == "code"]
+    _counts_file(str(cache.path), path).write_text(json.dumps(cells))
 
 
 def _counts_file(cache_path: str, path: str) -> Path:
@@ -207,18 +209,21 @@ def _counts_file(cache_path: str, path: str) -> Path:
 
 
 def restore_counts(cache_path: str, path: str, notebook_file: Path) -> None:
-    """Put the execution counts back into the executed notebook myst-nb wrote."""
+    """Put execution counts and outputs into the notebook myst-nb wrote to
+    jupyter_execute/ (in cache mode it lacks them; the download offers it)."""
     import json
     import nbformat
     side = _counts_file(cache_path, path)
     if not side.exists() or not notebook_file.exists():
         return
-    counts = json.loads(side.read_text())
+    executed = json.loads(side.read_text())
     nb = nbformat.read(notebook_file, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    if len(code) == len(counts) and any(c.execution_count is None for c in code):
-        for cell, count in zip(code, counts):
-            cell["execution_count"] = count
+    if len(code) == len(executed):
+        for cell, done in zip(code, executed):
+            cell["execution_count"] = done["execution_count"]
+            if not cell.get("outputs"):
+                cell["outputs"] = nbformat.from_dict(done["outputs"])
         nbformat.write(nb, notebook_file)
 
 
