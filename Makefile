@@ -8,8 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: book test data golden clean help browser student pdf release bump changelog
+.PHONY: book test data golden clean help browser student pdf release bump changelog axe bench
 
 help:
 	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
@@ -18,6 +19,7 @@ help:
 	@echo "make pdf     print the whole book to _build/pdf/ with Debian's chromium"
 	@echo "make data    validate every table in data/"
 	@echo "make golden  re-record the glued values after a deliberate data change"
+	@echo "make bench   time clean/no-op/one-CSV builds, make test, each notebook; page weights"
 	@echo "make clean   remove _build/"
 	@echo "make bump VERSION=X.Y.Z  set a new version and open its CHANGELOG.md section"
 	@echo "make changelog  print the data changes since the last release (SINCE=rev to choose)"
@@ -48,7 +50,7 @@ student: $(STAMP)
 pdf: $(STAMP) browser
 	$(PY) -m valor.pdf
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 golden: $(STAMP)
@@ -76,3 +78,20 @@ bump: $(STAMP)
 
 changelog: $(STAMP)
 	$(PY) -m valor.release changelog $(if $(SINCE),--since $(SINCE))
+
+# axe-core for the accessibility tests, pinned by package-lock.json (npm ci).
+# Never served with the book. Without npm outside CI the tests say what is missing.
+$(AXE): package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "npm is missing: installing Debian's npm with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
+	  else echo "npm is missing: install Node.js and npm (sudo apt-get install npm) for the accessibility tests"; \
+	    if [ "$$CI" = true ]; then exit 1; else exit 0; fi; fi; fi; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $(AXE)
+
+axe: $(AXE)
+
+# Timings in a temporary copy of the project (see benchmarks/bench_build.py).
+bench: $(STAMP) $(AXE)
+	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)

@@ -1,8 +1,11 @@
-"""Re-execute exactly the chapters whose inputs changed.
+"""Re-execute exactly the chapters whose inputs changed, several at a time.
 
-myst-nb runs in ``force`` mode, so a notebook executes whenever Sphinx re-reads
-it. Sphinx re-reads a page when its source or a noted dependency changes; this
-extension notes, per page:
+A notebook executes whenever Sphinx re-reads it: just before Sphinx reads
+anything, ``valor.execute`` runs every notebook about to be re-read in parallel
+(one kernel each) and stores the outputs in myst-nb's jupyter-cache (``execute_notebooks:
+cache``), where myst-nb finds them when it reads the page. Sphinx re-reads a
+page when its source or a noted dependency changes; this extension notes, per
+page:
 
 * every file the page's kernel read through ``valor.data`` (recorded at run
   time through $VALOR_READS_LOG, so a table loaded inside a helper counts);
@@ -18,14 +21,13 @@ import os
 import re
 from pathlib import Path
 
+from valor import execute
+
 IMPORTS_VALOR = re.compile(r"^\s*(?:from|import)\s+valor\b", re.M)
 IS_NOTEBOOK = re.compile(r"^\s*format_name:\s*myst\s*$|^\s*file_format:\s*mystnb\s*$", re.M)
 
 
-def _reads_log(app, docname: str) -> Path:
-    folder = Path(app.doctreedir) / "valor_reads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / (docname.replace("/", "__") + ".txt")
+_reads_log = execute.reads_log
 
 
 def _relative(app, path: Path) -> str:
@@ -37,10 +39,12 @@ def _source_read(app, docname, source):
     text = source[0]
     if not IS_NOTEBOOK.search(text.split("\n---", 1)[0] if text.startswith("---") else ""):
         return
-    app.env.valor_executed = getattr(app.env, "valor_executed", set()) | {docname}
-    log = _reads_log(app, docname)
-    log.write_text("", encoding="utf-8")
-    os.environ["VALOR_READS_LOG"] = str(log)
+    if docname not in getattr(app.env, "valor_preexecuted", {}):
+        # Not executed by the pool: myst-nb executes it now; record its reads.
+        app.env.valor_executed = getattr(app.env, "valor_executed", set()) | {docname}
+        log = _reads_log(app, docname)
+        log.write_text("", encoding="utf-8")
+        os.environ["VALOR_READS_LOG"] = str(log)
     if IMPORTS_VALOR.search(text):
         package = Path(app.srcdir) / "valor"
         for module in sorted(package.rglob("*.py")):
@@ -49,6 +53,10 @@ def _source_read(app, docname, source):
 
 def _doctree_read(app, doctree):
     docname = app.env.docname
+    if docname in getattr(app.env, "valor_preexecuted", {}):
+        execute.restore_counts(app.env.mystnb_config.execution_cache_path,
+                               str(Path(app.env.doc2path(docname))),
+                               Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb")
     log = _reads_log(app, docname)
     if os.environ.get("VALOR_READS_LOG") == str(log):
         del os.environ["VALOR_READS_LOG"]
@@ -59,6 +67,21 @@ def _doctree_read(app, doctree):
 
 def _builder_inited(app):
     app.env.valor_executed = set()
+    app.env.valor_preexecuted = {}
+
+
+def _before_read_docs(app, env, docnames):
+    """Execute, in parallel, every notebook Sphinx is about to re-read."""
+    if app.config.nb_execution_mode != "cache":
+        return  # myst-nb executes serially while reading (force mode)
+    try:
+        seconds = execute.execute_for_sphinx(app, list(docnames))
+    except execute.NotebookFailed as failure:
+        import sys
+        print(failure.details, file=sys.stderr, flush=True)
+        raise
+    env.valor_preexecuted = seconds
+    env.valor_executed = set(getattr(env, "valor_executed", set())) | set(seconds)
 
 
 def _build_finished(app, exception):
@@ -71,12 +94,14 @@ def _build_finished(app, exception):
         if head.startswith("---") and IS_NOTEBOOK.search(head):
             notebooks.append(docname)
     executed = sorted(getattr(app.env, "valor_executed", set()) & set(notebooks))
-    report = {"executed": executed, "reused": [d for d in notebooks if d not in executed]}
+    report = {"executed": executed, "reused": [d for d in notebooks if d not in executed],
+              "seconds": dict(getattr(app.env, "valor_preexecuted", {}))}
     (Path(app.doctreedir) / "valor_execution.json").write_text(json.dumps(report, indent=1))
 
 
 def setup(app):
     app.connect("builder-inited", _builder_inited)
+    app.connect("env-before-read-docs", _before_read_docs)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)
     app.connect("build-finished", _build_finished)

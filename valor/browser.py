@@ -48,11 +48,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        import sys
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the browser closed a page while a file was still being sent
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(directory: Path):
     """Serve ``directory`` on a free port of 127.0.0.1; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -60,3 +68,41 @@ def serve(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- offline checks and accessibility (browser tests) ------------------------------
+
+
+def is_loopback(url: str) -> bool:
+    """True for URLs that never leave the machine (loopback, data:, blob:, about:)."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+def offline_context(browser_, blocked: list[str], **kwargs):
+    """A browser context whose requests to anything but loopback are recorded in
+    ``blocked`` and aborted, so a page that would reach the network is caught."""
+    context = browser_.new_context(**kwargs)
+
+    def guard(route):
+        url = route.request.url
+        if is_loopback(url):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def axe_script(root: Path) -> Path:
+    """axe-core's script, installed by `npm ci` (package-lock.json pins it)."""
+    path = Path(root) / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        raise BrowserMissing(f"axe-core is not installed ({path} is missing): run `make axe` "
+                             "(npm ci; needs Node.js and npm: sudo apt-get install npm)")
+    return path

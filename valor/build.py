@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from valor import data
+from valor import uptodate
 
 # Editions differ from the reader's book only by _config.yml overrides.
 EDITIONS = {
@@ -83,7 +83,8 @@ def notebook_failures(log: str) -> list[str]:
     return failures
 
 
-def build_html(root: Path, work: Path, config: Path | None = None, builder: str = "html") -> int:
+def build_html(root: Path, work: Path, config: Path | None = None, builder: str = "html",
+               extra_env: dict | None = None) -> int:
     cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
            "--builder", builder, "-W", "-n", "--keep-going"]
     if config is not None:
@@ -91,6 +92,7 @@ def build_html(root: Path, work: Path, config: Path | None = None, builder: str 
     env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
            "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     env.pop("VALOR_READS_LOG", None)
+    env.update(extra_env or {})
     log = work / "build.log"
     work.mkdir(parents=True, exist_ok=True)
     with subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
@@ -103,16 +105,51 @@ def build_html(root: Path, work: Path, config: Path | None = None, builder: str 
 
 
 def swap_in(new_site: Path, site: Path) -> None:
-    """Replace ``site`` by a copy of ``new_site`` with two renames."""
+    """Replace ``site`` by a copy of ``new_site`` with two renames.
+
+    Files the build did not rewrite (same size and modification time as the
+    published copy) are hard links to the published file rather than copies:
+    nothing ever writes into the published site, so it stays as it was.
+    """
     staging = site.with_name(site.name + ".new")
     retired = site.with_name(site.name + ".old")
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(new_site, staging)
+
+    def link_or_copy(src, dst):
+        published = site / Path(src).relative_to(new_site)
+        try:
+            new, old = os.stat(src), os.stat(published)
+            if (new.st_size, new.st_mtime_ns) == (old.st_size, old.st_mtime_ns):
+                os.link(published, dst)
+                return dst
+        except OSError:
+            pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(new_site, staging, copy_function=link_or_copy)
     if site.exists():
         os.replace(site, retired)
     os.replace(staging, site)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def start_early_execution(root: Path, work: Path, overrides: dict):
+    """In a clean build, start executing every notebook now, while Sphinx starts.
+
+    Returns (thread, hand-over file) or None (incremental build: Sphinx decides
+    what to re-read, and valor.execute runs those when it knows).
+    """
+    from valor import execute
+    if (work / "_build" / ".doctrees" / "environment.pickle").exists():
+        return None
+    config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
+    settings = config.get("execute") or {}
+    if settings.get("execute_notebooks") != "cache":
+        return None
+    return execute.start_early(root, execute.toc_docnames(root), work,
+                               (config.get("parse") or {}).get("myst_enable_extensions", []),
+                               settings.get("timeout"), bool(settings.get("allow_errors", False)))
 
 
 def execution_report(work: Path) -> dict:
@@ -131,16 +168,38 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     root, site, work = root.resolve(), site.resolve(), work.resolve()
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
-    errors = data.validate_all()
-    if errors:
-        print("\nBuild stopped: data validation failed.", file=sys.stderr)
-        for error in errors:
-            print("  " + error.replace("\n", "\n  "), file=sys.stderr)
-        print(f"The last good site in {site} was left untouched.", file=sys.stderr)
-        return 1
-    print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
+    state = uptodate.fingerprint(root, overrides)
+    if uptodate.is_current(work, site, state):
+        report = execution_report(work)
+        notebooks = sorted(report["executed"] + report["reused"])
+        print(f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
+              f"{site} is up to date.")
+        print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
+        return 0
+    uptodate.forget(work)
+    data_state = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
+    if uptodate.data_checked(work, data_state):
+        print("Data OK: unchanged since it was last validated.", flush=True)
+    else:
+        from valor import data  # pandas and pandera load in ~1 s: only when validating
 
-    code = build_html(root, work, write_config(root, work, overrides or {}))
+        errors = data.validate_all()
+        if errors:
+            uptodate.record_data_checked(work, None)
+            print("\nBuild stopped: data validation failed.", file=sys.stderr)
+            for error in errors:
+                print("  " + error.replace("\n", "\n  "), file=sys.stderr)
+            print(f"The last good site in {site} was left untouched.", file=sys.stderr)
+            return 1
+        uptodate.record_data_checked(work, data_state)
+        print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
+
+    config = write_config(root, work, overrides or {})
+    early = start_early_execution(root, work, overrides or {})
+    code = build_html(root, work, config,
+                      extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
+    if early:
+        early[0].join()
     if code != 0:
         _forget_incremental_state(work)
         log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
@@ -154,6 +213,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         return code or 1
 
     swap_in(work / "_build" / "html", site)
+    uptodate.record(work, site, state)
     report = execution_report(work)
     first_page = site / "chapters" / "intro.html"  # the toc's root
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
