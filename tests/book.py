@@ -12,21 +12,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
-    """Every document listed in _toc.yml, in order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [str(Path(n).with_suffix("")) for n in names]
+    """Every document listed in _toc.yml, in order (the build's own reader)."""
+    from valor.execute import toc_docnames as from_toc
+    return from_toc(root)
 
 
 def is_notebook(path: Path) -> bool:
