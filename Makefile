@@ -42,13 +42,13 @@ data: $(STAMP)
 	$(PY) -m valor.data
 
 book: $(STAMP)
-	$(PY) -m valor.build
+	$(PY) -m booktools.build
 
 student: $(STAMP)
-	$(PY) -m valor.build --edition student
+	$(PY) -m booktools.build --edition student
 
 pdf: $(STAMP) browser
-	$(PY) -m valor.pdf
+	$(PY) -m booktools.pdf
 
 test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
@@ -68,16 +68,16 @@ browser:
 clean:
 	rm -rf _build
 
-# Versioned releases (valor/release.py): site/<version>/ and site/<version>/student/.
+# Versioned releases (booktools/release.py): site/<version>/ and site/<version>/student/.
 release: $(STAMP)
-	$(PY) -m valor.release
+	$(PY) -m booktools.release
 
 bump: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make bump VERSION=X.Y.Z"; exit 1; }
-	$(PY) -m valor.release bump $(VERSION)
+	$(PY) -m booktools.release bump $(VERSION)
 
 changelog: $(STAMP)
-	$(PY) -m valor.release changelog $(if $(SINCE),--since $(SINCE))
+	$(PY) -m booktools.release changelog $(if $(SINCE),--since $(SINCE))
 
 # axe-core for the accessibility tests, pinned by package-lock.json (npm ci).
 # Never served with the book. Without npm outside CI the tests say what is missing.

@@ -1,7 +1,7 @@
 """Re-execute exactly the chapters whose inputs changed, several at a time.
 
 A notebook executes whenever Sphinx re-reads it: just before Sphinx reads
-anything, ``valor.execute`` runs every notebook about to be re-read in parallel
+anything, ``booktools.execute`` runs every notebook about to be re-read in parallel
 (one kernel each) and stores the outputs in myst-nb's jupyter-cache (``execute_notebooks:
 cache``), where myst-nb finds them when it reads the page. Sphinx re-reads a
 page when its source or a noted dependency changes; this extension notes, per
@@ -21,7 +21,7 @@ import os
 import re
 from pathlib import Path
 
-from valor import execute
+from booktools import execute
 
 IMPORTS_VALOR = re.compile(r"^\s*(?:from|import)\s+valor\b", re.M)
 IS_NOTEBOOK = re.compile(r"^\s*format_name:\s*myst\s*$|^\s*file_format:\s*mystnb\s*$", re.M)

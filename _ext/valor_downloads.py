@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from valor.teaching import strip_notebook_solutions, strip_solutions
+from booktools.teaching import strip_notebook_solutions, strip_solutions
 
 logger = logging.getLogger(__name__)
 BUILDERS = ("html",)

@@ -1,6 +1,6 @@
 """Version switcher and old-version banner on every page of a released edition.
 
-Only release builds use this extension: ``valor.release`` adds it through the
+Only release builds use this extension: ``booktools.release`` adds it through the
 _config overrides, with the edition's name and the relative path from the
 edition's root to the site's root (``../`` for ``site/<version>/``,
 ``../../`` for ``site/<version>/student/``).

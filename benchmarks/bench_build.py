@@ -9,8 +9,8 @@ Measured, each in the same copy:
 * clean builds (alternating, ``--rounds`` times each; medians): serial, JB1's own execution (``execute_notebooks: force``,
   myst-nb runs the notebooks one by one while Sphinx reads them);
 * clean build, pool with one worker (the book's path, serial): per-notebook times;
-* clean build, parallel: the book's default (``python -m valor.build``);
-* no-op rebuild (nothing changed: valor/uptodate.py returns at once); a rebuild
+* clean build, parallel: the book's default (``python -m booktools.build``);
+* no-op rebuild (nothing changed: booktools/uptodate.py returns at once); a rebuild
   after editing README.md only (validation and Sphinx run, nothing to re-read);
   a rebuild after editing one CSV (which chapters re-executed,
   against the chapters whose source loads that table);
@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from valor import pageweight  # noqa: E402
+from booktools import pageweight  # noqa: E402
 
 IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site",
                                 "node_modules", "*.egg-info")
@@ -59,7 +59,7 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, subp
 
 def build(root: Path, workers: int | None = None) -> tuple[float, str]:
     env = {"VALOR_EXEC_WORKERS": str(workers)} if workers else {}
-    elapsed, result = run([sys.executable, "-m", "valor.build", "--root", str(root)], root, env)
+    elapsed, result = run([sys.executable, "-m", "booktools.build", "--root", str(root)], root, env)
     return elapsed, result.stdout
 
 

@@ -13,7 +13,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
     """Every document listed in _toc.yml, in order (the build's own reader)."""
-    from valor.execute import toc_docnames as from_toc
+    from booktools.execute import toc_docnames as from_toc
     return from_toc(root)
 
 
@@ -92,12 +92,12 @@ def copy_project(dest: Path, root: Path = ROOT) -> Path:
 
 
 def run_build(root: Path, *args: str):
-    """`python -m valor.build` on a copy; returns the CompletedProcess (text, merged output)."""
+    """`python -m booktools.build` on a copy; returns the CompletedProcess (text, merged output)."""
     import os
     import subprocess
     import sys
     env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
-    return subprocess.run([sys.executable, "-m", "valor.build", "--root", str(root), *args],
+    return subprocess.run([sys.executable, "-m", "booktools.build", "--root", str(root), *args],
                           cwd=root, env=env, capture_output=True, text=True)
 
 

@@ -38,7 +38,7 @@ _built: dict[str, Path] = {}
 def site(edition: str = "reader") -> Path:
     """The HTML site of ``edition``, built now if needed (fails the test if the build fails)."""
     if edition not in _built:
-        from valor import build
+        from booktools import build
         with _locked(f"build-{edition}"):
             code = build.main(["--root", str(ROOT), "--edition", edition])
         if code != 0:
@@ -50,7 +50,7 @@ def site(edition: str = "reader") -> Path:
 
 def require_chromium() -> str:
     """Chromium's path. Missing: fail in CI (CI=true), skip saying what to install elsewhere."""
-    from valor import browser
+    from booktools import browser
     try:
         return browser.chromium_path()
     except browser.BrowserMissing:
@@ -64,7 +64,7 @@ def pdf(edition: str = "reader") -> Path:
     require_chromium()
     key = f"pdf-{edition}"
     if key not in _built:
-        from valor import pdf as valor_pdf
+        from booktools import pdf as valor_pdf
         with _locked(key):
             code = valor_pdf.run(ROOT, edition)
         if code != 0:

@@ -21,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book import ROOT, copy_project, run_build, toc_docnames
-from valor import browser
+from booktools import browser
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -298,7 +298,7 @@ FIGURE_WIDTH_PX = (400, 2400)   # readable, yet not a poster
 
 
 def test_each_page_weighs_at_most_1_mb(built):
-    from valor.pageweight import LIMIT, site_weights
+    from booktools.pageweight import LIMIT, site_weights
     weights = site_weights(built / "_build" / "html", toc_docnames(built))
     assert any(w["n_images"] for w in weights.values()), "no page shows an image: weights not measured"
     heavy = {d: w for d, w in weights.items() if w["total"] > LIMIT}
@@ -309,7 +309,7 @@ def test_each_page_weighs_at_most_1_mb(built):
 
 def test_figures_are_compressed_at_a_sensible_resolution(built):
     from PIL import Image
-    from valor.pageweight import page_images
+    from booktools.pageweight import page_images
     site = built / "_build" / "html"
     images = {p for d in toc_docnames(built) for p in page_images(site / f"{d}.html")}
     assert images, "no images found in the pages"

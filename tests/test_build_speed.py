@@ -5,7 +5,7 @@ import os
 import time
 
 from book import tree_digest
-from valor import build, uptodate
+from booktools import build, uptodate
 
 
 def make_book(root):

@@ -1,4 +1,4 @@
-"""Notebooks re-read by Sphinx are executed several at a time (valor/execute.py).
+"""Notebooks re-read by Sphinx are executed several at a time (booktools/execute.py).
 
 The pool must really run notebooks concurrently, keep each kernel's data-read log
 apart, report every failure, and give pages identical to myst-nb's own serial
@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book import copy_project, executed_chapters, notebook_docnames, run_build, strip_ansi, toc_docnames
-from valor import execute
+from booktools import execute
 
 
 def notebook(*cells: str):

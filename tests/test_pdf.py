@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 import sites
 from book import ROOT, chapter_title, toc_docnames
-from valor.teaching import DIRECTIVE
+from booktools.teaching import DIRECTIVE
 
 FIGURE_DIRECTIVES = {"figure", "glue:figure", "image"}
 FIG_LABEL = re.compile(r"Fig\.\s*\d+(\.\d+)*")
@@ -78,7 +78,7 @@ def test_pdf_leaves_out_the_web_page_furniture(pages):
 
 @pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
 def test_missing_chromium_fails_in_ci_and_says_what_to_install_elsewhere(monkeypatch, ci, outcome):
-    from valor import browser
+    from booktools import browser
 
     def missing():
         raise browser.BrowserMissing("no chromium")

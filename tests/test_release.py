@@ -1,4 +1,4 @@
-"""Versioned releases (valor.release): the pieces, without building the book."""
+"""Versioned releases (booktools.release): the pieces, without building the book."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from book import ROOT
-from valor import build, release
+from booktools import build, release
 
 
 def write(path: Path, text: str) -> Path:

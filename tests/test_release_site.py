@@ -4,7 +4,7 @@ One scenario (built once per test run, shared by the xdist workers through a
 lock), on a temporary copy of the project:
 
 1. release 0.1.0, which also has a page ("retired") that 0.2.0 drops;
-2. bump the copy to 0.2.0 (``valor.release.bump``) and release it, reusing the
+2. bump the copy to 0.2.0 (``booktools.release.bump``) and release it, reusing the
    first release's work folders;
 3. re-release 0.2.0; then two releases that fail (a broken data file; an
    edition that does not build after the reader edition did).
@@ -33,7 +33,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from book import copy_project, tree_digest
-from valor import build, release
+from booktools import build, release
 
 # One worker runs this module (make test: --dist loadgroup); the lock below is for other modes.
 pytestmark = pytest.mark.xdist_group("release_site")
@@ -47,7 +47,7 @@ This page is in the first version of the test site only.
 
 
 def run_release(proj: Path, site: Path, work: Path, log: Path, *editions: str) -> dict:
-    cmd = [sys.executable, "-m", "valor.release", "--root", str(proj), "--site", str(site),
+    cmd = [sys.executable, "-m", "booktools.release", "--root", str(proj), "--site", str(site),
            "--work", str(work), *[f"--edition={e}" for e in editions]]
     env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
     with open(log, "a") as out:
@@ -288,7 +288,7 @@ BENIGN = ("Got invalid theme mode",)   # pydata-sphinx-theme on a fresh profile 
 @pytest.fixture(scope="module")
 def chromium():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from valor import browser
+    from booktools import browser
     with playwright_api.sync_playwright() as p:
         instance = browser.launch(p)
         yield instance
@@ -297,7 +297,7 @@ def chromium():
 
 @contextlib.contextmanager
 def site_url(site: Path, how: str):
-    from valor import browser
+    from booktools import browser
     if how == "http":
         with browser.serve(site) as base:
             yield base

@@ -12,7 +12,7 @@ import jupytext
 import pytest
 
 from book import ROOT, content_chapters
-from valor import teaching
+from booktools import teaching
 
 MIN_EXERCISES = 2
 

@@ -7,7 +7,8 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from valor import book, build, data, figures, fmt, rules, style
+from valor import book, data, figures, fmt, rules, style
+from booktools import build
 
 
 # -- fmt ------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Logic of the executable case study on tofersen's Phase 3 VALOR trial.
+"""The science of the executable case study on tofersen's Phase 3 VALOR trial.
 
-Notebooks stay thin: data loading and validation (``valor.data``), number
-formatting (``valor.fmt``), glue (``valor.book``), figure style and figures
-(``valor.style``, ``valor.figures``) live here and are unit-tested.
+What the chapters use: data loading and validation (``valor.data``, ``valor.rules``),
+statistics, simulation and models, figures, number formatting (``valor.fmt``) and
+glue (``valor.book``). The machinery that builds and checks the book lives in
+``booktools``; nothing here imports it.
 """
 
 # The book's version: the one place it is set (see README, "Cutting a release").

@@ -1,6 +1,6 @@
 /* Version switcher and old-version banner (see _ext/valor_release.py).
  * Data: window.VALOR_VERSIONS, set by the site's versions.js (written by
- * valor.release), and the data-* attributes of <script id="valor-versions-data">.
+ * booktools.release), and the data-* attributes of <script id="valor-versions-data">.
  * Every link is relative, so the site works over http:// and file://. */
 (function () {
   "use strict";

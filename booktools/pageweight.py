@@ -1,7 +1,7 @@
 """Page weight: each page's own HTML plus the images it shows.
 
 Shared theme files (CSS, JavaScript, fonts, MathJax) are cached by the browser
-after the first page and are not counted. ``python -m valor.pageweight
+after the first page and are not counted. ``python -m booktools.pageweight
 [SITE]`` prints the table.
 """
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Versioned releases: every version frozen in ``site/<version>/``, with a switcher.
 
-``python -m valor.release`` (what ``make release`` runs) builds the book's
+``python -m booktools.release`` (what ``make release`` runs) builds the book's
 current version (``__version__`` in ``valor/__init__.py``) with
-:func:`valor.build.run`, once per edition, into a staging folder next to the
+:func:`booktools.build.run`, once per edition, into a staging folder next to the
 site: the reader edition at ``site/<version>/``, the others at
 ``site/<version>/<edition>/`` (``student/``). Only when every edition built is
 the staging folder swapped in for ``site/<version>/`` (an atomic exchange of
@@ -18,10 +18,10 @@ what it holds (editions, pages) and the git commit it was built from.
 
 Two more commands:
 
-* ``python -m valor.release bump X.Y.Z`` (``make bump VERSION=X.Y.Z``) sets the
+* ``python -m booktools.release bump X.Y.Z`` (``make bump VERSION=X.Y.Z``) sets the
   version, opens its section in ``CHANGELOG.md`` with the data changes, and
   moves the version in the golden snapshot and in ``CITATION.cff``;
-* ``python -m valor.release changelog [--since REV] [--write]`` (``make
+* ``python -m booktools.release changelog [--since REV] [--write]`` (``make
   changelog``) prints the "Data changes" section: which files in ``data/``
   changed and which glued values moved, from the golden snapshot
   (``tests/golden/*.json``) at the last release (or REV) and now.
@@ -45,7 +45,8 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from valor import build, data
+from valor import data
+from booktools import build
 
 RELEASE_FILE = "release.json"          # in every site/<version>/: what the release holds
 TODO = "TODO: what changed in the book."    # placeholder written by bump
@@ -288,7 +289,7 @@ def versions_js(entries: list[dict]) -> str:
                                    for name, ed in e["editions"].items()}}
                      for e in entries],
     }
-    return ("// Written by valor.release: the versions of this site, for the switcher and the banner\n"
+    return ("// Written by booktools.release: the versions of this site, for the switcher and the banner\n"
             "// drawn by _static/valor-release.js (a script, not an XHR, so it works from file://).\n"
             f"window.VALOR_VERSIONS = {json.dumps(data, indent=1)};\n")
 
@@ -570,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path("."), help="the book's folder")
     common.add_argument("--site", type=Path, default=None, help="the site (default ROOT/site)")
-    parser = argparse.ArgumentParser(prog="python -m valor.release", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m booktools.release", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", parents=[common],
                               help="build and publish the current version (the default)")

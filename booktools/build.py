@@ -1,6 +1,6 @@
 """Build the book: validate data, execute what changed, build HTML, swap on success.
 
-``python -m valor.build`` (what ``make book`` runs):
+``python -m booktools.build`` (what ``make book`` runs):
 
 1. validates every data table, stopping with a clear message if one is broken;
 2. runs ``jupyter-book build`` with warnings as errors into a work folder
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from valor import uptodate
+from booktools import uptodate
 
 # Editions differ from the reader's book only by _config.yml overrides.
 EDITIONS = {
@@ -138,9 +138,9 @@ def start_early_execution(root: Path, work: Path, overrides: dict):
     """In a clean build, start executing every notebook now, while Sphinx starts.
 
     Returns (thread, hand-over file) or None (incremental build: Sphinx decides
-    what to re-read, and valor.execute runs those when it knows).
+    what to re-read, and booktools.execute runs those when it knows).
     """
-    from valor import execute
+    from booktools import execute
     if (work / "_build" / ".doctrees" / "environment.pickle").exists():
         return None
     config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)

@@ -4,7 +4,7 @@
    Book's ``singlehtml`` builder, warnings as errors) into ``_build/.work-pdf``,
    which keeps Sphinx's incremental state like the HTML build;
 2. serves that page on 127.0.0.1 and prints it to PDF with Debian's chromium
-   through Playwright (``valor.browser``): A4, backgrounds, a bookmark outline
+   through Playwright (``booktools.browser``): A4, backgrounds, a bookmark outline
    and page numbers; solutions, folded into dropdowns on the web, are unfolded;
 3. writes ``_build/pdf/valor-book-<version>.pdf`` (the student edition:
    ``valor-book-<version>-student.pdf``), replacing the last one only when the
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from valor import __version__, browser, build, data
+from valor import __version__, data
+from booktools import browser, build
 
 # Print rules on top of the theme's: keep figures and cells whole, drop the
 # navigation, show the content of every dropdown (solutions included).

@@ -134,7 +134,7 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
     env = app.env
     nb_config = env.mystnb_config
     started = time.perf_counter()
-    early, failed_early = collect_early(app, docnames)  # clean builds: started by valor.build
+    early, failed_early = collect_early(app, docnames)  # clean builds: started by booktools.build
     failures = list(failed_early.values())
     jobs = []
     for docname in docnames:
@@ -158,7 +158,7 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
     for job, outcome in zip(jobs, outcomes):
         if outcome.error is not None:
             # The last line mirrors myst-nb's "ExecutionError: <path>" so that
-            # valor.build's summary names the notebook and its error.
+            # booktools.build's summary names the notebook and its error.
             failures.append(f"Executing notebook {job.path} failed:\n{outcome.error}\n"
                             f"ExecutionError: {job.path}")
             report = Path(app.outdir) / "reports" / (job.docname.replace("/", "__") + ".err.log")
@@ -236,13 +236,13 @@ def reads_log(app, docname: str) -> Path:
 
 # -- clean builds: start executing before Sphinx has even started --------------------
 #
-# In a clean build every notebook will be re-read, so valor.build starts executing
+# In a clean build every notebook will be re-read, so booktools.build starts executing
 # them (after data validation) while jupyter-book and Sphinx start up, instead of
 # waiting for ``env-before-read-docs``. The results go into the same jupyter-cache;
 # a hand-over file tells the Sphinx extension which notebooks are done (and which
 # failed); the extension waits for it, then executes whatever it does not cover.
 
-EARLY_ENV = "VALOR_EARLY_EXEC"  # path of the hand-over file, set by valor.build
+EARLY_ENV = "VALOR_EARLY_EXEC"  # path of the hand-over file, set by booktools.build
 
 
 def read_notebook(path: Path, myst_extensions) -> dict:
@@ -314,7 +314,7 @@ def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, ti
 
 
 def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], dict[str, str]]:
-    """In Sphinx: wait for valor.build's early execution.
+    """In Sphinx: wait for booktools.build's early execution.
 
     Returns (docname -> seconds of the notebooks done, docname -> failure message).
 
