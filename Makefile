@@ -54,7 +54,7 @@ test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 golden: $(STAMP)
-	$(PY) -m pytest tests/test_notebooks.py -q --update-golden
+	$(PY) -m pytest tests/site/test_notebooks.py -q --update-golden
 
 # Debian's chromium for the browser tests and the PDF (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium

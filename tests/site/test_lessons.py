@@ -1,7 +1,7 @@
 """The lessons chapter recomputes numbers that other chapters derive; it must show the
 same values as they do. The golden snapshots are the contract: each lessons key maps,
 explicitly, to the key of the chapter that first derives the value, and the two golden
-values must be equal (tests/test_notebooks.py checks that each chapter's execution
+values must be equal (tests/site/test_notebooks.py checks that each chapter's execution
 matches its golden file, so the executed values agree too)."""
 from __future__ import annotations
 
