@@ -10,14 +10,16 @@ hides that text from the accessible name (axe-core: label-content-name-mismatch,
 serious). Without the label the name is the visible text.
 Theme-level fixes live in ``_templates/components/`` (see the notes there).
 """
+
 from __future__ import annotations
 
 
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if body:
-        context["body"] = (body.replace('role="doc-biblioentry"', 'role="listitem"')
-                           .replace('<summary aria-label="Toggle hidden content">', "<summary>"))
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"').replace(
+            '<summary aria-label="Toggle hidden content">', "<summary>"
+        )
 
 
 def setup(app):

@@ -5,11 +5,15 @@ a node's visitors by builder name first and falls back to the format only when n
 extension registered anything for that name; another extension registers
 ``singlehtml`` handlers, so the single-page build fails on any ``hide-input`` cell.
 """
+
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 
 
 def setup(app):
-    app.add_node(HideCodeCellNode, override=True,
-                 html=(visit_HideCellInput, depart_HideCellInput),
-                 singlehtml=(visit_HideCellInput, depart_HideCellInput))
+    app.add_node(
+        HideCodeCellNode,
+        override=True,
+        html=(visit_HideCellInput, depart_HideCellInput),
+        singlehtml=(visit_HideCellInput, depart_HideCellInput),
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,7 @@ page:
 It also writes ``valor_execution.json`` in the doctree folder: which notebooks
 this build executed and which it reused.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,9 +55,11 @@ def _source_read(app, docname, source):
 def _doctree_read(app, doctree):
     docname = app.env.docname
     if docname in getattr(app.env, "valor_preexecuted", {}):
-        execute.restore_counts(app.env.mystnb_config.execution_cache_path,
-                               str(Path(app.env.doc2path(docname))),
-                               Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb")
+        execute.restore_counts(
+            app.env.mystnb_config.execution_cache_path,
+            str(Path(app.env.doc2path(docname))),
+            Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb",
+        )
     log = _reads_log(app, docname)
     if os.environ.get("VALOR_READS_LOG") == str(log):
         del os.environ["VALOR_READS_LOG"]
@@ -78,6 +81,7 @@ def _before_read_docs(app, env, docnames):
         seconds = execute.execute_for_sphinx(app, list(docnames))
     except execute.NotebookFailed as failure:
         import sys
+
         print(failure.details, file=sys.stderr, flush=True)
         raise
     env.valor_preexecuted = seconds
@@ -94,8 +98,11 @@ def _build_finished(app, exception):
         if head.startswith("---") and IS_NOTEBOOK.search(head):
             notebooks.append(docname)
     executed = sorted(getattr(app.env, "valor_executed", set()) & set(notebooks))
-    report = {"executed": executed, "reused": [d for d in notebooks if d not in executed],
-              "seconds": dict(getattr(app.env, "valor_preexecuted", {}))}
+    report = {
+        "executed": executed,
+        "reused": [d for d in notebooks if d not in executed],
+        "seconds": dict(getattr(app.env, "valor_preexecuted", {})),
+    }
     (Path(app.doctreedir) / "valor_execution.json").write_text(json.dumps(report, indent=1))
 
 

@@ -9,6 +9,7 @@ For the HTML builder only (the single-page build behind the PDF has no downloads
 * when ``hide_solutions`` is set (the student edition), the notebook and every
   source under ``_sources/`` are written without their solutions.
 """
+
 from __future__ import annotations
 
 import html
@@ -61,9 +62,10 @@ def _doctree_resolved(app, doctree, docname):
     markup = (
         '<p class="valor-downloads">Download this chapter: '
         f'<a class="valor-download-notebook" href="{html.escape(notebook_url)}" download>'
-        f'executed notebook ({html.escape(stem)}.ipynb)</a> · '
+        f"executed notebook ({html.escape(stem)}.ipynb)</a> · "
         f'<a class="valor-download-source" href="{html.escape(source_url)}" download>'
-        f'source ({html.escape(Path(source_name).name)})</a>.{note}</p>')
+        f"source ({html.escape(Path(source_name).name)})</a>.{note}</p>"
+    )
     section = next(iter(doctree.findall(nodes.section)), None)
     title = section.next_node(nodes.title) if section is not None else None
     if title is None:

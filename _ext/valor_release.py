@@ -17,6 +17,7 @@ static server and from the file system (no XHR, which ``file://`` forbids):
 Releasing a newer version rewrites only ``versions.js``: the pages of older
 versions stay byte for byte as they were released.
 """
+
 from __future__ import annotations
 
 import html

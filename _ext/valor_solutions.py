@@ -21,6 +21,7 @@ sphinx-exercise's structure check and before its merge removes the marker, every
 node after it, and the matching ``solution_end_node``. The solution is then absent
 from the page, the search index and every later transform.
 """
+
 from __future__ import annotations
 
 from docutils import nodes
@@ -56,14 +57,15 @@ class RemoveHiddenGatedSolutions(SphinxTransform):
     def apply(self):
         for marker in list(self.document.findall(hidden_solution_start)):
             parent = marker.parent
-            siblings = parent.children[parent.index(marker):]
+            siblings = parent.children[parent.index(marker) :]
             end = next((i for i, node in enumerate(siblings) if isinstance(node, solution_end_node)), None)
             if end is None:
                 raise ExtensionError(
                     f"{self.env.docname}: the hidden solution to '{marker['label']}' has no "
                     "{solution-end} at the same level (line "
-                    f"{marker.line}); put solution-start and solution-end in the same section")
-            for node in siblings[:end + 1]:
+                    f"{marker.line}); put solution-start and solution-end in the same section"
+                )
+            for node in siblings[: end + 1]:
                 parent.remove(node)
 
 

@@ -1,4 +1,5 @@
 """Show the book's version (set once, in valor/__init__.py) on every page."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ def book_version(srcdir) -> str:
     text = (Path(srcdir) / "valor" / "__init__.py").read_text(encoding="utf-8")
     match = re.search(r'^__version__\s*=\s*"([^"]+)"', text, re.M)
     if not match:
-        raise RuntimeError("valor/__init__.py must set __version__ = \"X.Y.Z\"")
+        raise RuntimeError('valor/__init__.py must set __version__ = "X.Y.Z"')
     return match.group(1)
 
 
@@ -17,8 +18,10 @@ def _config_inited(app, config):
     version = book_version(app.srcdir)
     config.version = config.release = version
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = (f'<p class="valor-version">Version <span class="valor-version-number">'
-                               f'{version}</span> of this book.</p>')
+    options["extra_footer"] = (
+        f'<p class="valor-version">Version <span class="valor-version-number">'
+        f"{version}</span> of this book.</p>"
+    )
     config.html_theme_options = options
     config.html_context = {**(config.html_context or {}), "valor_version": version}
 

@@ -19,6 +19,7 @@ Measured, each in the same copy:
 Wall-clock times on a shared machine vary from run to run; the script prints the
 machine's load average with the table. It prints figures, it asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,18 @@ sys.path.insert(0, str(ROOT))
 
 from booktools import pageweight  # noqa: E402
 
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site",
-                                "node_modules", "*.egg-info")
+IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site", "node_modules", "*.egg-info"
+)
 GOALS = {"clean": 60.0, "noop": 5.0, "speedup": 1.5}
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
-    env = {k: v for k, v in {**os.environ, **(env or {})}.items()
-           if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
+    env = {
+        k: v
+        for k, v in {**os.environ, **(env or {})}.items()
+        if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")
+    }
     started = time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -65,15 +70,17 @@ def build(root: Path, workers: int | None = None) -> tuple[float, str]:
 
 def build_force(root: Path) -> float:
     """JB1's serial execution: the same book with ``execute_notebooks: force``."""
-    code = ("import sys; from pathlib import Path; from valor import build; root = Path(sys.argv[1]); "
-            "sys.exit(build.run(root, root / '_build' / 'serial', root / '_build' / '.work-serial', "
-            "{'execute': {'execute_notebooks': 'force'}}))")
+    code = (
+        "import sys; from pathlib import Path; from valor import build; root = Path(sys.argv[1]); "
+        "sys.exit(build.run(root, root / '_build' / 'serial', root / '_build' / '.work-serial', "
+        "{'execute': {'execute_notebooks': 'force'}}))"
+    )
     elapsed, _ = run([sys.executable, "-c", code, str(root)], root)
     return elapsed
 
 
 def executed(output: str) -> list[str]:
-    line = [l for l in output.splitlines() if l.startswith("Executed ")][-1]
+    line = [row for row in output.splitlines() if row.startswith("Executed ")][-1]
     listed = line.split(":", 1)[1].split(";")[0].strip()
     return [] if listed == "none" else [n.strip() for n in listed.split(",")]
 
@@ -90,8 +97,12 @@ def clean(root: Path) -> None:
 def readers(root: Path, table: str) -> list[str]:
     sys.path.insert(0, str(ROOT / "tests"))
     from book import notebook_docnames
-    return sorted(d for d in notebook_docnames(root)
-                  if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{d}.md").read_text()))
+
+    return sorted(
+        d
+        for d in notebook_docnames(root)
+        if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{d}.md").read_text())
+    )
 
 
 def edit_csv(path: Path) -> None:
@@ -104,7 +115,7 @@ def edit_csv(path: Path) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-SYNTHETIC = '''---
+SYNTHETIC = """---
 jupytext:
   text_representation:
     extension: .md
@@ -139,7 +150,7 @@ A generated chapter for the benchmark only: {{glue:text}}`bench{k}_n` doses.
 
 The dosing timeline.
 :::
-'''
+"""
 
 
 def add_synthetic(root: Path, n: int) -> None:
@@ -149,9 +160,13 @@ def add_synthetic(root: Path, n: int) -> None:
     for k in range(1, n + 1):
         (root / "chapters" / f"bench_synthetic_{k}.md").write_text(SYNTHETIC.format(k=k), encoding="utf-8")
         entries.append(f"      - file: chapters/bench_synthetic_{k}")
-    toc.write_text(toc.read_text(encoding="utf-8").rstrip("\n")
-                   + "\n  - caption: Benchmark only\n    chapters:\n" + "\n".join(entries) + "\n",
-                   encoding="utf-8")
+    toc.write_text(
+        toc.read_text(encoding="utf-8").rstrip("\n")
+        + "\n  - caption: Benchmark only\n    chapters:\n"
+        + "\n".join(entries)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
         add_synthetic(root, args.synthetic)
     sys.path.insert(0, str(ROOT / "tests"))
     from book import notebook_docnames
+
     notebooks = notebook_docnames(root)
     expected = readers(root, args.csv)
     workers = len(os.sched_getaffinity(0))
-    print(f"Benchmark in {root}: {len(notebooks)} notebook(s), {workers} core(s), "
-          f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
-    rows = []
+    print(
+        f"Benchmark in {root}: {len(notebooks)} notebook(s), {workers} core(s), "
+        f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
+    )
     try:
         # Clean builds alternate, serial then parallel, round after round, so that
         # a change in the machine's load hits both; the medians are compared.
@@ -190,9 +208,11 @@ def main(argv: list[str] | None = None) -> int:
             t, out = build(root)
             parallels.append(t)
             parallel_seconds = execution_seconds(root)
-            print(f"  round {round_}: clean serial (JB1 force) {forces[-1]:.1f} s, pool of 1 "
-                  f"{pools[-1]:.1f} s, parallel {parallels[-1]:.1f} s; load {os.getloadavg()[0]:.1f}",
-                  flush=True)
+            print(
+                f"  round {round_}: clean serial (JB1 force) {forces[-1]:.1f} s, pool of 1 "
+                f"{pools[-1]:.1f} s, parallel {parallels[-1]:.1f} s; load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
         t_force, t_pool1, t_clean = (statistics.median(x) for x in (forces, pools, parallels))
         n_workers = re.search(r"with (\d+) worker", out)
         t_noop, out_noop = build(root)
@@ -205,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         t_csv, out_csv = build(root)
         print(f"  one-CSV edit: {t_csv:.1f} s", flush=True)
         site = root / "_build" / "html"
-        weights = pageweight.site_weights(site, [p.relative_to(site).with_suffix("").as_posix()
-                                                 for p in sorted(site.glob("chapters/*.html"))])
+        weights = pageweight.site_weights(
+            site,
+            [p.relative_to(site).with_suffix("").as_posix() for p in sorted(site.glob("chapters/*.html"))],
+        )
         t_test = None
         if not args.skip_test:
             (root / ".venv").symlink_to(ROOT / ".venv")
@@ -226,37 +248,54 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"| measure ({len(notebooks)} notebooks, {workers} cores) | time | goal | met |")
     print("|---|---:|---|---|")
+
     def each(values):
         return ", ".join(f"{v:.1f}" for v in values)
 
-    print(f"| clean build, serial: JB1 executes one notebook at a time (`force`); median of {each(forces)} "
-          f"| {t_force:.1f} s | | |")
+    print(
+        f"| clean build, serial: JB1 executes one notebook at a time (`force`); median of {each(forces)} "
+        f"| {t_force:.1f} s | | |"
+    )
     print(f"| clean build, the book's pool with 1 worker; median of {each(pools)} | {t_pool1:.1f} s | | |")
-    print(f"| clean build, parallel ({n_workers.group(1) if n_workers else '?'} workers, `make book`); "
-          f"median of {each(parallels)} | {t_clean:.1f} s | <= {GOALS['clean']:.0f} s | {ok(t_clean <= GOALS['clean'])} |")
-    print(f"| speed-up of the clean build, serial / parallel | {speedup:.2f}x | >= {GOALS['speedup']}x "
-          f"| {ok(speedup >= GOALS['speedup'])} |")
-    print(f"| no-op rebuild, nothing changed (executed: {', '.join(executed(out_noop)) or 'none'}) "
-          f"| {t_noop:.1f} s | <= {GOALS['noop']:.0f} s | {ok(t_noop <= GOALS['noop'] and not executed(out_noop))} |")
-    print(f"| rebuild after editing README.md only: validation + Sphinx with nothing to re-read "
-          f"(executed: {', '.join(executed(out_touch)) or 'none'}) | {t_touch:.1f} s | <= {GOALS['noop']:.0f} s "
-          f"| {ok(t_touch <= GOALS['noop'] and not executed(out_touch))} |")
+    print(
+        f"| clean build, parallel ({n_workers.group(1) if n_workers else '?'} workers, `make book`); "
+        f"median of {each(parallels)} | {t_clean:.1f} s | <= {GOALS['clean']:.0f} s | {ok(t_clean <= GOALS['clean'])} |"
+    )
+    print(
+        f"| speed-up of the clean build, serial / parallel | {speedup:.2f}x | >= {GOALS['speedup']}x "
+        f"| {ok(speedup >= GOALS['speedup'])} |"
+    )
+    print(
+        f"| no-op rebuild, nothing changed (executed: {', '.join(executed(out_noop)) or 'none'}) "
+        f"| {t_noop:.1f} s | <= {GOALS['noop']:.0f} s | {ok(t_noop <= GOALS['noop'] and not executed(out_noop))} |"
+    )
+    print(
+        f"| rebuild after editing README.md only: validation + Sphinx with nothing to re-read "
+        f"(executed: {', '.join(executed(out_touch)) or 'none'}) | {t_touch:.1f} s | <= {GOALS['noop']:.0f} s "
+        f"| {ok(t_touch <= GOALS['noop'] and not executed(out_touch))} |"
+    )
     readers_note = f"readers: {', '.join(expected)}"
-    print(f"| one-CSV edit (data/{args.csv}.csv) rebuild; executed: {', '.join(got) or 'none'} "
-          f"({readers_note}) | {t_csv:.1f} s | only its readers "
-          f"| {ok(sorted(got) == expected)} |")
+    print(
+        f"| one-CSV edit (data/{args.csv}.csv) rebuild; executed: {', '.join(got) or 'none'} "
+        f"({readers_note}) | {t_csv:.1f} s | only its readers "
+        f"| {ok(sorted(got) == expected)} |"
+    )
     if t_test is not None:
         print(f"| `make test` (pytest -n 2) | {t_test:.1f} s | | |")
     print()
     print("| notebook | executed alone (pool of 1) | executed in parallel |")
     print("|---|---:|---:|")
     for doc in notebooks:
-        print(f"| {doc} | {serial_seconds.get(doc, float('nan')):.1f} s | {parallel_seconds.get(doc, float('nan')):.1f} s |")
+        print(
+            f"| {doc} | {serial_seconds.get(doc, float('nan')):.1f} s | {parallel_seconds.get(doc, float('nan')):.1f} s |"
+        )
     print()
     print(f"| page | HTML kB | images | image kB | total kB (limit {pageweight.LIMIT // 1000}) |")
     print("|---|---:|---:|---:|---:|")
     for doc, w in weights.items():
-        print(f"| {doc} | {w['html'] / 1000:.0f} | {w['n_images']} | {w['images'] / 1000:.0f} | {w['total'] / 1000:.0f} |")
+        print(
+            f"| {doc} | {w['html'] / 1000:.0f} | {w['n_images']} | {w['images'] / 1000:.0f} | {w['total'] / 1000:.0f} |"
+        )
     print(f"\nLoad average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 

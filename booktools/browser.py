@@ -2,6 +2,7 @@
 
 Used by the PDF build and the browser tests. Never downloads a browser.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -9,15 +10,22 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import threading
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 # Without the background-networking flags chromium tries to reach Google's hosts.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
 
 
 class BrowserMissing(RuntimeError):
@@ -33,14 +41,16 @@ def chromium_path() -> str:
     found = shutil.which("chromium")
     if found:
         return found
-    raise BrowserMissing("Debian's chromium is not installed: run `make browser` "
-                         "(or `sudo apt-get install chromium`)")
+    raise BrowserMissing(
+        "Debian's chromium is not installed: run `make browser` (or `sudo apt-get install chromium`)"
+    )
 
 
 def launch(playwright, **kwargs):
     """Launch headless chromium from Debian's package."""
-    return playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                      args=CHROMIUM_ARGS, **kwargs)
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS, **kwargs
+    )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -51,6 +61,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class _QuietServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         import sys
+
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             return  # the browser closed a page while a file was still being sent
         super().handle_error(request, client_address)
@@ -76,6 +87,7 @@ def serve(directory: Path):
 def is_loopback(url: str) -> bool:
     """True for URLs that never leave the machine (loopback, data:, blob:, about:)."""
     from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.scheme in ("data", "blob", "about"):
         return True
@@ -103,6 +115,8 @@ def axe_script(root: Path) -> Path:
     """axe-core's script, installed by `npm ci` (package-lock.json pins it)."""
     path = Path(root) / "node_modules" / "axe-core" / "axe.min.js"
     if not path.exists():
-        raise BrowserMissing(f"axe-core is not installed ({path} is missing): run `make axe` "
-                             "(npm ci; needs Node.js and npm: sudo apt-get install npm)")
+        raise BrowserMissing(
+            f"axe-core is not installed ({path} is missing): run `make axe` "
+            "(npm ci; needs Node.js and npm: sudo apt-get install npm)"
+        )
     return path

@@ -11,6 +11,7 @@
    and forgets the incremental state, so the next build re-reads every page;
 4. prints the first page and which chapters were executed and which reused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,8 @@ def write_config(root: Path, work: Path, overrides: dict) -> Path | None:
     # the paths against the book's root, so only these need to be absolute.
     local = config.get("sphinx", {}).get("local_extensions") or {}
     config.setdefault("sphinx", {})["local_extensions"] = {
-        name: str((root / folder).resolve()) for name, folder in local.items()}
+        name: str((root / folder).resolve()) for name, folder in local.items()
+    }
     work.mkdir(parents=True, exist_ok=True)
     path = work / "_config.generated.yml"
     text = yaml.safe_dump(deep_merge(config, overrides), sort_keys=False, allow_unicode=True)
@@ -83,21 +85,44 @@ def notebook_failures(log: str) -> list[str]:
     return failures
 
 
-def build_html(root: Path, work: Path, config: Path | None = None, builder: str = "html",
-               extra_env: dict | None = None) -> int:
-    cmd = [_jupyter_book(), "build", str(root), "--path-output", str(work),
-           "--builder", builder, "-W", "-n", "--keep-going"]
+def build_html(
+    root: Path, work: Path, config: Path | None = None, builder: str = "html", extra_env: dict | None = None
+) -> int:
+    cmd = [
+        _jupyter_book(),
+        "build",
+        str(root),
+        "--path-output",
+        str(work),
+        "--builder",
+        builder,
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     if config is not None:
         cmd += ["--config", str(config)]
-    env = {**os.environ, "VALOR_BOOK_ROOT": str(root),
-           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "VALOR_BOOK_ROOT": str(root),
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     env.pop("VALOR_READS_LOG", None)
     env.update(extra_env or {})
     log = work / "build.log"
     work.mkdir(parents=True, exist_ok=True)
-    with subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, errors="replace") as proc, \
-            open(log, "w", encoding="utf-8") as out:
+    with (
+        subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        ) as proc,
+        open(log, "w", encoding="utf-8") as out,
+    ):
         for line in proc.stdout:  # show progress and keep a log for the summary
             sys.stdout.write(line)
             out.write(line)
@@ -141,15 +166,21 @@ def start_early_execution(root: Path, work: Path, overrides: dict):
     what to re-read, and booktools.execute runs those when it knows).
     """
     from booktools import execute
+
     if (work / "_build" / ".doctrees" / "environment.pickle").exists():
         return None
     config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
     settings = config.get("execute") or {}
     if settings.get("execute_notebooks") != "cache":
         return None
-    return execute.start_early(root, execute.toc_docnames(root), work,
-                               (config.get("parse") or {}).get("myst_enable_extensions", []),
-                               settings.get("timeout"), bool(settings.get("allow_errors", False)))
+    return execute.start_early(
+        root,
+        execute.toc_docnames(root),
+        work,
+        (config.get("parse") or {}).get("myst_enable_extensions", []),
+        settings.get("timeout"),
+        bool(settings.get("allow_errors", False)),
+    )
 
 
 def execution_report(work: Path) -> dict:
@@ -172,8 +203,10 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     if uptodate.is_current(work, site, state):
         report = execution_report(work)
         notebooks = sorted(report["executed"] + report["reused"])
-        print(f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
-              f"{site} is up to date.")
+        print(
+            f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
+            f"{site} is up to date."
+        )
         print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
         return 0
     uptodate.forget(work)
@@ -196,15 +229,13 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
 
     config = write_config(root, work, overrides or {})
     early = start_early_execution(root, work, overrides or {})
-    code = build_html(root, work, config,
-                      extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
+    code = build_html(root, work, config, extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
     if early:
         early[0].join()
     if code != 0:
         _forget_incremental_state(work)
         log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
-        print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.",
-              file=sys.stderr)
+        print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.", file=sys.stderr)
         for failure in notebook_failures(log):
             print(f"  {failure}", file=sys.stderr)
         for warning in re.findall(r"^.*(?:WARNING|ERROR):.*$", ANSI.sub("", log), re.M)[:10]:
@@ -217,8 +248,10 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     report = execution_report(work)
     first_page = site / "chapters" / "intro.html"  # the toc's root
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
-    print(f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
-          f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}.")
+    print(
+        f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
+        f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}."
+    )
     return 0
 
 
@@ -227,12 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder")
     parser.add_argument("--site", type=Path, default=None, help="published HTML (default ROOT/_build/html)")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default ROOT/_build/.work)")
-    parser.add_argument("--edition", choices=sorted(EDITIONS), default="reader",
-                        help="reader (default) or student (solutions hidden)")
+    parser.add_argument(
+        "--edition",
+        choices=sorted(EDITIONS),
+        default="reader",
+        help="reader (default) or student (solutions hidden)",
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    default_site = {"reader": root / "_build" / "html",
-                    "student": root / "_build" / "student" / "html"}[args.edition]
+    default_site = {"reader": root / "_build" / "html", "student": root / "_build" / "student" / "html"}[
+        args.edition
+    ]
     default_work = root / "_build" / (".work" if args.edition == "reader" else f".work-{args.edition}")
     return run(root, args.site or default_site, args.work or default_work, EDITIONS[args.edition])
 

@@ -22,6 +22,7 @@ identical to what myst-nb would have produced serially.
 ``$VALOR_EXEC_WORKERS`` sets how many notebooks run at once (default: one per
 CPU core, at most one per notebook); ``1`` executes them one after the other.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,9 @@ from pathlib import Path
 @dataclass
 class Job:
     docname: str
-    path: str            # the notebook's source file
-    notebook: dict       # the notebook as myst-nb reads it (a NotebookNode)
-    reads_log: str       # where valor.data records the files the kernel read
+    path: str  # the notebook's source file
+    notebook: dict  # the notebook as myst-nb reads it (a NotebookNode)
+    reads_log: str  # where valor.data records the files the kernel read
     timeout: int | None
     allow_errors: bool
     kernel_env: dict | None = None  # added to the environment of the kernel
@@ -48,7 +49,7 @@ class Outcome:
     docname: str
     notebook: dict | None  # the executed notebook, None on failure
     seconds: float
-    error: str | None          # the traceback, on failure
+    error: str | None  # the traceback, on failure
 
 
 def workers(n_jobs: int) -> int:
@@ -81,8 +82,13 @@ def run_job(job: Job) -> Outcome:
     timeout = overrides.get("timeout", timeout)
     allow_errors = overrides.get("allow_errors", allow_errors)
     Path(job.reads_log).write_text("", encoding="utf-8")
-    client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False,
-                            resources={"metadata": {"path": str(Path(job.path).parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        allow_errors=allow_errors,
+        record_timing=False,
+        resources={"metadata": {"path": str(Path(job.path).parent)}},
+    )
     started = time.perf_counter()
     try:
         client.execute(env={**os.environ, **(job.kernel_env or {}), "VALOR_READS_LOG": job.reads_log})
@@ -114,6 +120,7 @@ except ImportError:  # pragma: no cover - sphinx is always installed with the bo
 
 class NotebookFailed(_Base):
     """One or more notebooks raised; ``details`` holds each traceback and path."""
+
     category = "Notebook execution failed"
 
     def __init__(self, message: str, details: str):
@@ -128,7 +135,6 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
     notebook fails (after all have run, so every failure is reported).
     """
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
     from myst_nb.core.read import create_nb_reader
 
     env = app.env
@@ -148,34 +154,46 @@ def execute_for_sphinx(app, docnames: list[str]) -> dict[str, float]:
         if reader is None:
             continue  # plain Markdown page
         notebook = reader.read(text)
-        jobs.append(Job(docname, str(path), notebook, str(reads_log(app, docname)),
-                        nb_config.execution_timeout, nb_config.execution_allow_errors))
+        jobs.append(
+            Job(
+                docname,
+                str(path),
+                notebook,
+                str(reads_log(app, docname)),
+                nb_config.execution_timeout,
+                nb_config.execution_allow_errors,
+            )
+        )
     n_workers = workers(len(jobs) + len(early) + len(failures))
     outcomes = run_jobs(jobs, n_workers)
     elapsed = time.perf_counter() - started
 
     cache = get_cache(nb_config.execution_cache_path)
-    for job, outcome in zip(jobs, outcomes):
+    for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.error is not None:
             # The last line mirrors myst-nb's "ExecutionError: <path>" so that
             # booktools.build's summary names the notebook and its error.
-            failures.append(f"Executing notebook {job.path} failed:\n{outcome.error}\n"
-                            f"ExecutionError: {job.path}")
+            failures.append(
+                f"Executing notebook {job.path} failed:\n{outcome.error}\nExecutionError: {job.path}"
+            )
             report = Path(app.outdir) / "reports" / (job.docname.replace("/", "__") + ".err.log")
             report.parent.mkdir(parents=True, exist_ok=True)
             report.write_text(outcome.error, encoding="utf-8")
             continue
         store(cache, outcome.notebook, job.path, outcome.seconds)
     if failures:
-        raise NotebookFailed(f"{len(failures)} notebook(s) raised; the tracebacks are above",
-                             "\n\n".join(failures))
+        raise NotebookFailed(
+            f"{len(failures)} notebook(s) raised; the tracebacks are above", "\n\n".join(failures)
+        )
     seconds = {**early, **{o.docname: round(o.seconds, 2) for o in outcomes}}
     if seconds:
         from sphinx.util import logging
+
         logging.getLogger(__name__).info(
             f"valor: executed {len(seconds)} notebook(s) with {n_workers} worker(s) "
             f"({len(early)} started before Sphinx), waited {elapsed:.1f} s: "
-            + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items()))
+            + ", ".join(f"{d} {s:.1f} s" for d, s in seconds.items())
+        )
     return seconds
 
 
@@ -185,26 +203,34 @@ def store(cache, notebook, path: str, seconds: float) -> None:
     notebook needs them)."""
     import nbformat
     from jupyter_cache.base import CacheBundleIn
+
     record = cache.cache_notebook_bundle(
         CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
-        check_validity=False, overwrite=True)
+        check_validity=False,
+        overwrite=True,
+    )
     stored_path = cache._get_notebook_path_cache(record.hashkey)
     stored = nbformat.reads(stored_path.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
     counts = [c.get("execution_count") for c in notebook.cells if c.cell_type == "code"]
     code = [c for c in stored.cells if c.cell_type == "code"]
     if len(code) == len(counts):
-        for cell, count in zip(code, counts):
+        for cell, count in zip(code, counts, strict=True):
             cell["execution_count"] = count
         stored_path.write_text(nbformat.writes(stored, nbformat.NO_CONVERT), encoding="utf-8")
     import json
+
     Path(str(cache.path)).joinpath("valor_counts").mkdir(parents=True, exist_ok=True)
-    cells = [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])}
-             for c in notebook.cells if c.cell_type == "code"]
+    cells = [
+        {"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])}
+        for c in notebook.cells
+        if c.cell_type == "code"
+    ]
     _counts_file(str(cache.path), path).write_text(json.dumps(cells))
 
 
 def _counts_file(cache_path: str, path: str) -> Path:
     import hashlib
+
     return Path(cache_path) / "valor_counts" / (hashlib.sha256(str(path).encode()).hexdigest()[:16] + ".json")
 
 
@@ -212,7 +238,9 @@ def restore_counts(cache_path: str, path: str, notebook_file: Path) -> None:
     """Put execution counts and outputs into the notebook myst-nb wrote to
     jupyter_execute/ (in cache mode it lacks them; the download offers it)."""
     import json
+
     import nbformat
+
     side = _counts_file(cache_path, path)
     if not side.exists() or not notebook_file.exists():
         return
@@ -220,7 +248,7 @@ def restore_counts(cache_path: str, path: str, notebook_file: Path) -> None:
     nb = nbformat.read(notebook_file, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     if len(code) == len(executed):
-        for cell, done in zip(code, executed):
+        for cell, done in zip(code, executed, strict=True):
             cell["execution_count"] = done["execution_count"]
             if not cell.get("outputs"):
                 cell["outputs"] = nbformat.from_dict(done["outputs"])
@@ -259,6 +287,7 @@ def read_notebook(path: Path, myst_extensions) -> dict:
 
 def _source_digest(path: Path) -> str:
     import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -288,19 +317,31 @@ def start_early(root: Path, docnames: list[str], work: Path, myst_extensions, ti
                 log = doctrees / "valor_reads" / (docname.replace("/", "__") + ".txt")
                 log.parent.mkdir(parents=True, exist_ok=True)
                 # as build_html gives jupyter-book: this book's valor/ comes first
-                kernel_env = {"VALOR_BOOK_ROOT": str(root), "PYTHONPATH": os.pathsep.join(
-                    [str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-                jobs.append((Job(docname, str(path), nb, str(log), timeout, allow_errors, kernel_env),
-                             _source_digest(path)))
+                kernel_env = {
+                    "VALOR_BOOK_ROOT": str(root),
+                    "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(
+                        os.pathsep
+                    ),
+                }
+                jobs.append(
+                    (
+                        Job(docname, str(path), nb, str(log), timeout, allow_errors, kernel_env),
+                        _source_digest(path),
+                    )
+                )
             outcomes = run_jobs([j for j, _ in jobs])
             from jupyter_cache import get_cache
-            from jupyter_cache.base import CacheBundleIn
+
             cache = get_cache(str(cache_path))
-            for (job, digest), outcome in zip(jobs, outcomes):
+            for (job, digest), outcome in zip(jobs, outcomes, strict=True):
                 if outcome.error is None:
                     store(cache, outcome.notebook, job.path, outcome.seconds)
-                report[job.docname] = {"path": job.path, "source_sha256": digest,
-                                       "seconds": round(outcome.seconds, 2), "error": outcome.error}
+                report[job.docname] = {
+                    "path": job.path,
+                    "source_sha256": digest,
+                    "seconds": round(outcome.seconds, 2),
+                    "error": outcome.error,
+                }
         except Exception:  # never leave Sphinx waiting: report, and let it execute itself
             report = {"__failed__": traceback.format_exc()}
         finally:
@@ -340,8 +381,7 @@ def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], dict[str,
         if not path.exists() or _source_digest(path) != entry["source_sha256"]:
             continue  # edited meanwhile: execute it again
         if entry["error"]:
-            failures[docname] = (f"Executing notebook {path} failed:\n{entry['error']}\n"
-                                 f"ExecutionError: {path}")
+            failures[docname] = f"Executing notebook {path} failed:\n{entry['error']}\nExecutionError: {path}"
         else:
             done[docname] = entry["seconds"]
     return done, failures
@@ -350,6 +390,7 @@ def collect_early(app, docnames: list[str]) -> tuple[dict[str, float], dict[str,
 def toc_docnames(root: Path) -> list[str]:
     """Every document in _toc.yml, in order (the pages Sphinx builds)."""
     import yaml
+
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]]
 

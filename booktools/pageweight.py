@@ -4,6 +4,7 @@ Shared theme files (CSS, JavaScript, fonts, MathJax) are cached by the browser
 after the first page and are not counted. ``python -m booktools.pageweight
 [SITE]`` prints the table.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,6 +17,7 @@ LIMIT = 1_000_000  # bytes per page: its HTML plus its images
 def page_images(html_path: Path) -> list[Path]:
     """Local image files shown by a page (img src/srcset, svg object data)."""
     from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
     refs = [img.get("src") for img in soup.find_all("img")]
     for img in soup.find_all(["img", "source"]):
@@ -51,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| page | HTML kB | images | image kB | total kB (limit {LIMIT // 1000}) |")
     print("|---|---:|---:|---:|---:|")
     for doc, w in site_weights(site, pages).items():
-        print(f"| {doc} | {w['html'] / 1000:.0f} | {w['n_images']} | {w['images'] / 1000:.0f} | {w['total'] / 1000:.0f} |")
+        print(
+            f"| {doc} | {w['html'] / 1000:.0f} | {w['n_images']} | {w['images'] / 1000:.0f} | {w['total'] / 1000:.0f} |"
+        )
     return 0
 
 

@@ -10,6 +10,7 @@
    ``valor-book-<version>-student.pdf``), replacing the last one only when the
    new one is complete.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from valor import __version__, data
 from booktools import browser, build
+from valor import __version__, data
 
 # Print rules on top of the theme's: keep figures and cells whole, drop the
 # navigation, show the content of every dropdown (solutions included).
@@ -55,9 +56,11 @@ IMAGES_READY_JS = """async () => {
 }"""
 MATHJAX_READY_JS = """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
   ? MathJax.startup.promise.then(() => true) : true"""
-FOOTER = ('<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
-          '<span class="title"></span> · <span class="pageNumber"></span> / '
-          '<span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
+    '<span class="title"></span> · <span class="pageNumber"></span> / '
+    '<span class="totalPages"></span></div>'
+)
 
 
 def root_docname(root: Path) -> str:
@@ -98,9 +101,16 @@ def print_pdf(site: Path, page: str, out: Path) -> int:
                 raise RuntimeError(f"images that did not load: {broken}")
             tab.evaluate(UNFOLD_JS)
             tab.add_style_tag(content=PRINT_CSS)
-            tab.pdf(path=str(partial), format="A4", print_background=True, outline=True,
-                    tagged=True, display_header_footer=True, header_template="<span></span>",
-                    footer_template=FOOTER)
+            tab.pdf(
+                path=str(partial),
+                format="A4",
+                print_background=True,
+                outline=True,
+                tagged=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+            )
         finally:
             chromium.close()
     pages = len(PdfReader(partial).pages)
@@ -123,12 +133,16 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
         print("PDF stopped: data validation failed.\n  " + "\n  ".join(errors), file=sys.stderr)
         return 1
     work = root / "_build" / (".work-pdf" if edition == "reader" else f".work-pdf-{edition}")
-    code = build.build_html(root, work, build.write_config(root, work, build.EDITIONS[edition]),
-                            builder="singlehtml")
+    code = build.build_html(
+        root, work, build.write_config(root, work, build.EDITIONS[edition]), builder="singlehtml"
+    )
     if code != 0:
         build._forget_incremental_state(work)
-        print(f"PDF stopped: the single-page build failed (exit code {code}); "
-              f"the last PDF in {out.parent} was left untouched.", file=sys.stderr)
+        print(
+            f"PDF stopped: the single-page build failed (exit code {code}); "
+            f"the last PDF in {out.parent} was left untouched.",
+            file=sys.stderr,
+        )
         return code
     pages = print_pdf(work / "_build" / "singlehtml", f"{root_docname(root)}.html", out)
     print(f"\nPDF written in {time.perf_counter() - started:.1f} s: {out} ({pages} pages)")

@@ -26,6 +26,7 @@ Two more commands:
   changed and which glued values moved, from the golden snapshot
   (``tests/golden/*.json``) at the last release (or REV) and now.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,22 +46,23 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from valor import data
 from booktools import build
+from valor import data
 
-RELEASE_FILE = "release.json"          # in every site/<version>/: what the release holds
-TODO = "TODO: what changed in the book."    # placeholder written by bump
-VERSION_LINE = re.compile(r'^__version__\s*=\s*"([^"]+)"', re.M)   # as _ext/valor_version.py
+RELEASE_FILE = "release.json"  # in every site/<version>/: what the release holds
+TODO = "TODO: what changed in the book."  # placeholder written by bump
+VERSION_LINE = re.compile(r'^__version__\s*=\s*"([^"]+)"', re.M)  # as _ext/valor_version.py
 GOLDEN = Path("tests") / "golden"
 
 
 # --------------------------------------------------------------------------- version
 
+
 def read_version(root: Path) -> str:
     """The book's version: ``__version__`` in ``ROOT/valor/__init__.py``."""
     match = VERSION_LINE.search((root / "valor" / "__init__.py").read_text(encoding="utf-8"))
     if not match:
-        raise RuntimeError(f"{root}/valor/__init__.py must set __version__ = \"X.Y.Z\"")
+        raise RuntimeError(f'{root}/valor/__init__.py must set __version__ = "X.Y.Z"')
     return match.group(1)
 
 
@@ -78,6 +80,7 @@ def parse_version(text: str) -> Version:
 
 # --------------------------------------------------------------------------- building
 
+
 def edition_folder(edition: str) -> str:
     """Where an edition lives inside ``site/<version>/``."""
     return "" if edition == "reader" else f"{edition}/"
@@ -88,10 +91,12 @@ def edition_overrides(root: Path, edition: str) -> dict:
     depth = 1 + edition_folder(edition).count("/")
     overrides = build.EDITIONS[edition]
     config = build.deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
-    switcher = {"sphinx": {
-        "local_extensions": {"valor_release": str(root / "_ext")},
-        "config": {"valor_release_edition": edition, "valor_release_site_root": "../" * depth},
-    }}
+    switcher = {
+        "sphinx": {
+            "local_extensions": {"valor_release": str(root / "_ext")},
+            "config": {"valor_release_edition": edition, "valor_release_site_root": "../" * depth},
+        }
+    }
     # An explicit extensions list in _config.yml wins over local_extensions: extend it.
     extensions = config.get("sphinx", {}).get("config", {}).get("extensions")
     if extensions is not None:
@@ -119,7 +124,7 @@ def git_state(root: Path) -> tuple[str | None, bool]:
     """(HEAD's commit, whether the tree has uncommitted changes); (None, False) outside git."""
     try:
         if Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve() != root.resolve():
-            return None, False          # a copy inside some other repository
+            return None, False  # a copy inside some other repository
         commit = _git(root, "rev-parse", "HEAD").strip()
         dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no").strip())
     except GitError:
@@ -132,13 +137,14 @@ def manifest(root: Path, folder: Path, version: str, editions: list[str]) -> dic
     nested = {edition_folder(e).rstrip("/") for e in editions if edition_folder(e)}
     return {
         "version": version,
-        "released": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "released": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": commit,
         "dirty": dirty,
         "root_page": root_page(root),
-        "editions": {e: {"path": edition_folder(e),
-                         "pages": edition_pages(folder / edition_folder(e), nested)}
-                     for e in editions},
+        "editions": {
+            e: {"path": edition_folder(e), "pages": edition_pages(folder / edition_folder(e), nested)}
+            for e in editions
+        },
     }
 
 
@@ -164,7 +170,7 @@ def swap_dir(new: Path, target: Path) -> None:
         os.rename(new, target)
         return
     if _renameat2_exchange(new, target):
-        shutil.rmtree(new)              # now holds the old version
+        shutil.rmtree(new)  # now holds the old version
         return
     retired = target.with_name(f".{target.name}.old")
     shutil.rmtree(retired, ignore_errors=True)
@@ -195,10 +201,12 @@ def changelog_problem(root: Path, version: str) -> str | None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     head = re.search(rf"^## {re.escape(version)}\b.*$", text, re.M)
     if not head:
-        return (f"CHANGELOG.md has no section '## {version}': run `make bump VERSION=...` "
-                f"(or add the section by hand) before releasing {version}.")
+        return (
+            f"CHANGELOG.md has no section '## {version}': run `make bump VERSION=...` "
+            f"(or add the section by hand) before releasing {version}."
+        )
     following = re.compile(r"^## ", re.M).search(text, head.end())
-    if "TODO" in text[head.end():following.start() if following else len(text)]:
+    if "TODO" in text[head.end() : following.start() if following else len(text)]:
         return f"CHANGELOG.md: the section '## {version}' still has a TODO: fill it in before releasing."
     return None
 
@@ -216,7 +224,7 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    os.environ["VALOR_BOOK_ROOT"] = str(root)      # as build.run does: validate this book's data
+    os.environ["VALOR_BOOK_ROOT"] = str(root)  # as build.run does: validate this book's data
     errors = data.validate_all()
     if errors:
         print(f"Release of {version} stopped: data validation failed.", file=sys.stderr)
@@ -228,7 +236,7 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
         staging = site / f".{version}.staging"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            for name in names:      # the reader first: it is the staging folder itself
+            for name in names:  # the reader first: it is the staging folder itself
                 dest = staging / edition_folder(name)
                 print(f"\n=== Release {version}: {name} edition ===", flush=True)
                 # Sphinx never deletes the page of a removed chapter from its output: start
@@ -236,11 +244,15 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
                 shutil.rmtree(work / name / "_build" / "html", ignore_errors=True)
                 code = build.run(root, dest, work / name, edition_overrides(root, name))
                 if code != 0:
-                    print(f"\nRelease of {version} stopped: the {name} edition did not build. "
-                          f"{site} was left untouched.", file=sys.stderr)
+                    print(
+                        f"\nRelease of {version} stopped: the {name} edition did not build. "
+                        f"{site} was left untouched.",
+                        file=sys.stderr,
+                    )
                     return code
-            write_atomic(staging / RELEASE_FILE,
-                         json.dumps(manifest(root, staging, version, names), indent=1) + "\n")
+            write_atomic(
+                staging / RELEASE_FILE, json.dumps(manifest(root, staging, version, names), indent=1) + "\n"
+            )
             swap_dir(staging, site / version)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -252,6 +264,7 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
 
 
 # --------------------------------------------------------------------------- the site's shared files
+
 
 def title(root: Path) -> str:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -273,25 +286,38 @@ def releases(site: Path) -> list[dict]:
 def switcher_entries(entries: list[dict]) -> list[dict]:
     """pydata-sphinx-theme's switcher list (``url`` relative to ``versions.json``)."""
     latest = entries[0]["version"] if entries else None
-    return [{"name": e["version"] + (" (latest)" if e["version"] == latest else ""),
-             "version": e["version"],
-             "url": f"{e['version']}/{e['root_page']}",
-             **({"preferred": True} if e["version"] == latest else {})}
-            for e in entries]
+    return [
+        {
+            "name": e["version"] + (" (latest)" if e["version"] == latest else ""),
+            "version": e["version"],
+            "url": f"{e['version']}/{e['root_page']}",
+            **({"preferred": True} if e["version"] == latest else {}),
+        }
+        for e in entries
+    ]
 
 
 def versions_js(entries: list[dict]) -> str:
     data = {
         "latest": entries[0]["version"],
         "index": "versions.html",
-        "versions": [{"version": e["version"], "root_page": e["root_page"],
-                      "editions": {name: {"path": f"{e['version']}/{ed['path']}", "pages": ed["pages"]}
-                                   for name, ed in e["editions"].items()}}
-                     for e in entries],
+        "versions": [
+            {
+                "version": e["version"],
+                "root_page": e["root_page"],
+                "editions": {
+                    name: {"path": f"{e['version']}/{ed['path']}", "pages": ed["pages"]}
+                    for name, ed in e["editions"].items()
+                },
+            }
+            for e in entries
+        ],
     }
-    return ("// Written by booktools.release: the versions of this site, for the switcher and the banner\n"
-            "// drawn by _static/valor-release.js (a script, not an XHR, so it works from file://).\n"
-            f"window.VALOR_VERSIONS = {json.dumps(data, indent=1)};\n")
+    return (
+        "// Written by booktools.release: the versions of this site, for the switcher and the banner\n"
+        "// drawn by _static/valor-release.js (a script, not an XHR, so it works from file://).\n"
+        f"window.VALOR_VERSIONS = {json.dumps(data, indent=1)};\n"
+    )
 
 
 def index_html(entries: list[dict], book_title: str, redirect: bool = True) -> str:
@@ -300,22 +326,29 @@ def index_html(entries: list[dict], book_title: str, redirect: bool = True) -> s
     first = f"{latest['version']}/{latest['root_page']}"
     rows = []
     for e in entries:
-        links = [f'<a href="{html.escape(e["version"])}/{html.escape(ed["path"] + e["root_page"])}">'
-                 f'{"reader" if name == "reader" else html.escape(name) + " edition"}</a>'
-                 for name, ed in e["editions"].items()]
+        links = [
+            f'<a href="{html.escape(e["version"])}/{html.escape(ed["path"] + e["root_page"])}">'
+            f"{'reader' if name == 'reader' else html.escape(name) + ' edition'}</a>"
+            for name, ed in e["editions"].items()
+        ]
         label = e["version"] + (" (latest)" if e is latest else "")
-        rows.append(f'    <li>{html.escape(label)}, released {html.escape(e["released"][:10])}: '
-                    + ", ".join(links) + "</li>")
+        rows.append(
+            f"    <li>{html.escape(label)}, released {html.escape(e['released'][:10])}: "
+            + ", ".join(links)
+            + "</li>"
+        )
     refresh = f'\n  <meta http-equiv="refresh" content="0; url={html.escape(first)}">' if redirect else ""
-    lead = (f'Opening the latest version, <a href="{html.escape(first)}">{html.escape(latest["version"])}</a>.'
-            if redirect else
-            f'The latest version is <a href="{html.escape(first)}">{html.escape(latest["version"])}</a>.')
+    lead = (
+        f'Opening the latest version, <a href="{html.escape(first)}">{html.escape(latest["version"])}</a>.'
+        if redirect
+        else f'The latest version is <a href="{html.escape(first)}">{html.escape(latest["version"])}</a>.'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">{refresh}
-  <link rel="icon" href="{html.escape(latest['version'])}/favicon.ico">
+  <link rel="icon" href="{html.escape(latest["version"])}/favicon.ico">
   <title>{html.escape(book_title)}{"" if redirect else ": all versions"}</title>
 </head>
 <body>
@@ -339,11 +372,12 @@ def write_site_files(site: Path, book_title: str) -> str:
     write_atomic(site / "versions.js", versions_js(entries))
     write_atomic(site / "index.html", index_html(entries, book_title))
     write_atomic(site / "versions.html", index_html(entries, book_title, redirect=False))
-    (site / ".nojekyll").touch()     # GitHub Pages would hide _static/ otherwise
+    (site / ".nojekyll").touch()  # GitHub Pages would hide _static/ otherwise
     return entries[0]["version"]
 
 
 # --------------------------------------------------------------------------- changelog
+
 
 class GitError(LookupError):
     pass
@@ -351,8 +385,9 @@ class GitError(LookupError):
 
 def _git(root: Path, *args: str) -> str:
     try:
-        return subprocess.run(["git", "-C", str(root), *args], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
+        ).stdout
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.CalledProcessError as err:
@@ -375,9 +410,18 @@ def goldens_at(root: Path, rev: str | None) -> dict[str, dict]:
     if rev is None:
         names = [p.name for p in (root / GOLDEN).glob("*.json")]
     else:
-        names = [Path(p).name for p in _git(root, "ls-tree", "--name-only", f"{rev}:{GOLDEN.as_posix()}").split()
-                 if p.endswith(".json")] if file_at(root, rev, GOLDEN.as_posix()) is not None else []
-    return {Path(n).stem: json.loads(file_at(root, rev, (GOLDEN / n).as_posix()) or "{}") for n in sorted(names)}
+        names = (
+            [
+                Path(p).name
+                for p in _git(root, "ls-tree", "--name-only", f"{rev}:{GOLDEN.as_posix()}").split()
+                if p.endswith(".json")
+            ]
+            if file_at(root, rev, GOLDEN.as_posix()) is not None
+            else []
+        )
+    return {
+        Path(n).stem: json.loads(file_at(root, rev, (GOLDEN / n).as_posix()) or "{}") for n in sorted(names)
+    }
 
 
 def data_file_changes(root: Path, since: str, until: str | None) -> list[dict]:
@@ -397,9 +441,14 @@ def data_file_changes(root: Path, since: str, until: str | None) -> list[dict]:
     changes = []
     for path in sorted(status):
         added, removed = counts.get(path, ("-", "-"))
-        changes.append({"path": path, "status": status[path],
-                        "lines_added": int(added) if added.isdigit() else None,
-                        "lines_removed": int(removed) if removed.isdigit() else None})
+        changes.append(
+            {
+                "path": path,
+                "status": status[path],
+                "lines_added": int(added) if added.isdigit() else None,
+                "lines_removed": int(removed) if removed.isdigit() else None,
+            }
+        )
     return changes
 
 
@@ -409,13 +458,17 @@ def glued_changes(old: dict[str, dict], new: dict[str, dict], skip_version: tupl
     ``skip_version`` (old, new): the book's version, glued in the text, moves
     with every release; a value in which nothing but the version moved is not listed.
     """
+
     def only_version_moved(a, b) -> bool:
-        return (skip_version is not None and isinstance(a, str)
-                and version_token(skip_version[0]).sub(skip_version[1], a) == b)
+        return (
+            skip_version is not None
+            and isinstance(a, str)
+            and version_token(skip_version[0]).sub(skip_version[1], a) == b
+        )
 
     moved, added, removed, chapters = [], {}, {}, {"new": {}, "removed": {}}
     for chapter in sorted(old.keys() | new.keys()):
-        if chapter not in old or chapter not in new:      # a whole chapter: count, don't list
+        if chapter not in old or chapter not in new:  # a whole chapter: count, don't list
             kind, values = ("new", new[chapter]) if chapter in new else ("removed", old[chapter])
             chapters[kind][chapter] = len(values)
             continue
@@ -427,8 +480,13 @@ def glued_changes(old: dict[str, dict], new: dict[str, dict], skip_version: tupl
             added[chapter] = sorted(after.keys() - before.keys())
         if before.keys() - after.keys():
             removed[chapter] = sorted(before.keys() - after.keys())
-    return {"moved": moved, "new": added, "removed": removed,
-            "new_chapters": chapters["new"], "removed_chapters": chapters["removed"]}
+    return {
+        "moved": moved,
+        "new": added,
+        "removed": removed,
+        "new_chapters": chapters["new"],
+        "removed_chapters": chapters["removed"],
+    }
 
 
 def previous_release(site: Path, version: str) -> dict | None:
@@ -444,8 +502,10 @@ def data_changes(root: Path, since: str, until: str | None = None) -> dict:
     version_then = VERSION_LINE.search(file_at(root, since, "valor/__init__.py") or "")
     version_now = VERSION_LINE.search(file_at(root, until, "valor/__init__.py") or "")
     skip = (version_then.group(1), version_now.group(1)) if version_then and version_now else None
-    return {"files": data_file_changes(root, since, until),
-            **glued_changes(goldens_at(root, since), goldens_at(root, until), skip)}
+    return {
+        "files": data_file_changes(root, since, until),
+        **glued_changes(goldens_at(root, since), goldens_at(root, until), skip),
+    }
 
 
 def _count(n: int, unit: str, verb: str) -> str:
@@ -458,8 +518,9 @@ def format_data_changes(changes: dict, since_label: str) -> str:
         detail = ""
         if f["status"] == "modified" and f["lines_added"] is not None:
             unit = "row" if f["path"].endswith(".csv") else "line"
-            detail = (f" ({_count(f['lines_added'], unit, 'added')}, "
-                      f"{_count(f['lines_removed'], unit, 'removed')})")
+            detail = (
+                f" ({_count(f['lines_added'], unit, 'added')}, {_count(f['lines_removed'], unit, 'removed')})"
+            )
         lines.append(f"- `{f['path']}`: {f['status']}{detail}")
     if not changes["files"]:
         lines.append("- No data file changed.")
@@ -471,7 +532,10 @@ def format_data_changes(changes: dict, since_label: str) -> str:
     for label, group in (("New glued values", changes["new"]), ("No longer glued", changes["removed"])):
         for chapter, keys in group.items():
             lines.append(f"- {label} in {chapter}: " + ", ".join(f"`{k}`" for k in keys) + ".")
-    for label, group in (("New chapter", changes["new_chapters"]), ("Chapter removed", changes["removed_chapters"])):
+    for label, group in (
+        ("New chapter", changes["new_chapters"]),
+        ("Chapter removed", changes["removed_chapters"]),
+    ):
         for chapter, n in group.items():
             lines.append(f"- {label} {chapter}: {n} glued value{'s' if n != 1 else ''}.")
     return "\n".join(lines) + "\n"
@@ -481,12 +545,16 @@ def resolve_since(root: Path, site: Path, since: str | None) -> tuple[str, str]:
     """(git revision, label) of the state to compare with: ``since``, else the last release in ``site``."""
     if since:
         commit = _git(root, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
-        return commit, (f"commit {commit[:7]}" if commit.startswith(since) else f"`{since}` (commit {commit[:7]})")
+        return commit, (
+            f"commit {commit[:7]}" if commit.startswith(since) else f"`{since}` (commit {commit[:7]})"
+        )
     version = read_version(root)
     entry = previous_release(site, version)
     if entry is None:
-        raise LookupError(f"no release older than {version} with a recorded commit in {site}: "
-                          "pass --since REV (the commit or tag of the previous release)")
+        raise LookupError(
+            f"no release older than {version} with a recorded commit in {site}: "
+            "pass --since REV (the commit or tag of the previous release)"
+        )
     note = ", built from a tree with uncommitted changes" if entry.get("dirty") else ""
     return entry["commit"], f"version {entry['version']} (commit {entry['commit'][:7]}{note})"
 
@@ -504,17 +572,18 @@ def write_data_changes(changelog: Path, version: str, section: str) -> None:
         raise LookupError(f"{changelog} has no section '## {version}'")
     end = re.compile(r"^## ", re.M).search(text, head.end())
     end = end.start() if end else len(text)
-    body = text[head.end():end]
+    body = text[head.end() : end]
     old = re.search(r"^### Data changes\n.*?(?=^### |\Z)", body, re.M | re.S)
     if old:
-        body = body[:old.start()] + section + "\n" + body[old.end():].lstrip("\n")
+        body = body[: old.start()] + section + "\n" + body[old.end() :].lstrip("\n")
     else:
         body = body.rstrip("\n") + "\n\n" + section + "\n"
-    text = text[:head.end()] + body.rstrip("\n") + ("\n\n" if end < len(text) else "\n") + text[end:]
+    text = text[: head.end()] + body.rstrip("\n") + ("\n\n" if end < len(text) else "\n") + text[end:]
     changelog.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- bump
+
 
 def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None = None) -> list[str]:
     """Set the version to ``new``: valor/__init__.py, the golden snapshot's version,
@@ -523,8 +592,10 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
     if parse_version(new) <= parse_version(old):
         raise SystemExit(f"{new} is not newer than the current version {old}")
     init = root / "valor" / "__init__.py"
-    init.write_text(VERSION_LINE.sub(f'__version__ = "{new}"', init.read_text(encoding="utf-8"), count=1),
-                    encoding="utf-8")
+    init.write_text(
+        VERSION_LINE.sub(f'__version__ = "{new}"', init.read_text(encoding="utf-8"), count=1),
+        encoding="utf-8",
+    )
     done = [f"valor/__init__.py: __version__ {old} -> {new}"]
 
     for path in sorted((root / GOLDEN).glob("*.json")):
@@ -532,12 +603,13 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
         keys = [k for k, v in values.items() if isinstance(v, str) and version_token(old).search(v)]
         if keys:
             values.update({k: version_token(old).sub(new, values[k]) for k in keys})
-            path.write_text(json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+            )
             done.append(f"{path.relative_to(root)}: {', '.join(keys)} {old} -> {new}")
 
     date = (today or dt.date.today()).isoformat()
-    citation = root / "CITATION.cff"        # its version and date follow the book's
+    citation = root / "CITATION.cff"  # its version and date follow the book's
     if citation.exists():
         text = citation.read_text(encoding="utf-8")
         text = re.sub(r"^version:.*$", f"version: {new}", text, count=1, flags=re.M)
@@ -551,18 +623,24 @@ def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None =
         try:
             data = changelog_section(root, site or root / "site")
         except LookupError:
-            data = ("### Data changes\n\nTODO: no earlier release found in site/: run "
-                    "`make changelog SINCE=REV` (REV: the previous release's commit) and paste its output here.\n")
+            data = (
+                "### Data changes\n\nTODO: no earlier release found in site/: run "
+                "`make changelog SINCE=REV` (REV: the previous release's commit) and paste its output here.\n"
+            )
         section = f"## {new} ({date})\n\n{TODO}\n\n{data}\n"
-        first = re.search(r"^## ", text, re.M)     # the newest version comes first
-        text = (text[:first.start()] + section + text[first.start():] if first
-                else text.rstrip("\n") + "\n\n" + section)
+        first = re.search(r"^## ", text, re.M)  # the newest version comes first
+        text = (
+            text[: first.start()] + section + text[first.start() :]
+            if first
+            else text.rstrip("\n") + "\n\n" + section
+        )
         changelog.write_text(text, encoding="utf-8")
         done.append(f"CHANGELOG.md: new section '## {new} ({date})' (fill in its TODO)")
     return done
 
 
 # --------------------------------------------------------------------------- command line
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -573,13 +651,20 @@ def main(argv: list[str] | None = None) -> int:
     common.add_argument("--site", type=Path, default=None, help="the site (default ROOT/site)")
     parser = argparse.ArgumentParser(prog="python -m booktools.release", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    rel = commands.add_parser("release", parents=[common],
-                              help="build and publish the current version (the default)")
+    rel = commands.add_parser(
+        "release", parents=[common], help="build and publish the current version (the default)"
+    )
     rel.add_argument("--work", type=Path, default=None, help="work folders (default ROOT/_build/release)")
-    rel.add_argument("--edition", action="append", choices=sorted(build.EDITIONS),
-                     help="only these editions (default: all; the reader edition is always built)")
+    rel.add_argument(
+        "--edition",
+        action="append",
+        choices=sorted(build.EDITIONS),
+        help="only these editions (default: all; the reader edition is always built)",
+    )
     log = commands.add_parser("changelog", parents=[common], help="print the 'Data changes' section")
-    log.add_argument("--since", default=None, help="git revision to compare with (default: the last release in the site)")
+    log.add_argument(
+        "--since", default=None, help="git revision to compare with (default: the last release in the site)"
+    )
     log.add_argument("--until", default=None, help="git revision (default: the working tree)")
     log.add_argument("--write", action="store_true", help="also put it into CHANGELOG.md")
     bmp = commands.add_parser("bump", parents=[common], help="set a new version")

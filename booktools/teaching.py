@@ -7,6 +7,7 @@
   solution from a chapter's source or from its executed notebook, for the
   downloads of the student edition.
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,7 +36,7 @@ class _SolutionStripper:
     """
 
     def __init__(self):
-        self.state = "out"   # out | block | start | gated | end
+        self.state = "out"  # out | block | start | gated | end
         self.fence = ""
 
     @property
@@ -106,16 +107,19 @@ class Solution:
 
 @dataclass
 class Structure:
-    objectives_line: int | None = None     # line of the learning-objectives block
-    objectives_items: int = 0              # its list items
-    opening_ends: int | None = None        # line of the second level-2 heading
-    exercises: dict[str, int] = field(default_factory=dict)   # label -> line
+    objectives_line: int | None = None  # line of the learning-objectives block
+    objectives_items: int = 0  # its list items
+    opening_ends: int | None = None  # line of the second level-2 heading
+    exercises: dict[str, int] = field(default_factory=dict)  # label -> line
     solutions: list[Solution] = field(default_factory=list)
 
     @property
     def objectives_open_the_chapter(self) -> bool:
-        return (self.objectives_line is not None and self.objectives_items > 0
-                and (self.opening_ends is None or self.objectives_line < self.opening_ends))
+        return (
+            self.objectives_line is not None
+            and self.objectives_items > 0
+            and (self.opening_ends is None or self.objectives_line < self.opening_ends)
+        )
 
     def solved(self) -> dict[str, list[Solution]]:
         """exercise label -> its solutions."""
@@ -159,8 +163,9 @@ def structure(text: str) -> Structure:
             result.exercises[options["label"]] = i + 1
         elif name in ("solution", "solution-start"):
             classes = options.get("class", "").split()
-            solution = Solution(target=arg, line=i + 1, dropdown="dropdown" in classes,
-                                gated=name == "solution-start")
+            solution = Solution(
+                target=arg, line=i + 1, dropdown="dropdown" in classes, gated=name == "solution-start"
+            )
             content = list(body)
             if solution.gated:
                 # the content runs from after the closing fence to {solution-end}
@@ -171,8 +176,9 @@ def structure(text: str) -> Structure:
                         break
                     content.append((k + 1, lines[k]))
                     k += 1
-            solution.inert_code = [n for n, b in content
-                                   if re.match(r"^\s*(`{3,}|~{3,})\s*(python|py|ipython3?)\s*$", b)]
+            solution.inert_code = [
+                n for n, b in content if re.match(r"^\s*(`{3,}|~{3,})\s*(python|py|ipython3?)\s*$", b)
+            ]
             result.solutions.append(solution)
         i = j + 1
     return result

@@ -7,6 +7,7 @@ is recorded only after a successful build has been published, and forgotten
 when a build fails, so a no-op ``make book`` returns at once and anything else
 takes the full road (validation, Sphinx's incremental build, swap).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,17 @@ import os
 import sys
 from pathlib import Path
 
-PRUNE = {".venv", "_build", ".git", "node_modules", "__pycache__", ".pytest_cache", "site",
-         ".ipynb_checkpoints", ".jupyter_cache"}
+PRUNE = {
+    ".venv",
+    "_build",
+    ".git",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    "site",
+    ".ipynb_checkpoints",
+    ".jupyter_cache",
+}
 
 
 def fingerprint(root: Path, overrides: dict | None = None, only: tuple[str, ...] | None = None) -> str:
@@ -73,8 +83,11 @@ def record_data_checked(work: Path, value: str | None) -> None:
 
 def is_current(work: Path, site: Path, value: str) -> bool:
     record = _record_path(work)
-    return (site / "index.html").exists() and record.exists() and \
-        record.read_text(encoding="utf-8") == f"{value}\n{site}\n"
+    return (
+        (site / "index.html").exists()
+        and record.exists()
+        and record.read_text(encoding="utf-8") == f"{value}\n{site}\n"
+    )
 
 
 def record(work: Path, site: Path, value: str) -> None:

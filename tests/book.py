@@ -1,4 +1,5 @@
 """Shared test helpers: the book's layout, its notebooks, and how to run them."""
+
 from __future__ import annotations
 
 import ast
@@ -14,11 +15,13 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def toc_docnames(root: Path = ROOT) -> list[str]:
     """Every document listed in _toc.yml, in order (the build's own reader)."""
     from booktools.execute import toc_docnames as from_toc
+
     return from_toc(root)
 
 
 def is_notebook(path: Path) -> bool:
     from myst_nb.core.read import is_myst_markdown_notebook
+
     return path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
 
 
@@ -80,13 +83,23 @@ def chapter_title(docname: str, root: Path = ROOT) -> str:
             return line[2:].strip()
     raise ValueError(f"{docname}.md has no '# ' title")
 
-COPY_IGNORE = (".venv", "_build", ".git", ".pytest_cache", "__pycache__", "site", "node_modules",
-               "*.egg-info")
+
+COPY_IGNORE = (
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    "__pycache__",
+    "site",
+    "node_modules",
+    "*.egg-info",
+)
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
     """A throw-away copy of the book (sources, data, valor/) for builds that edit files."""
     import shutil
+
     shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*COPY_IGNORE), symlinks=True)
     return dest
 
@@ -96,16 +109,26 @@ def run_build(root: Path, *args: str):
     import os
     import subprocess
     import sys
+
     env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
-    return subprocess.run([sys.executable, "-m", "booktools.build", "--root", str(root), *args],
-                          cwd=root, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "booktools.build", "--root", str(root), *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """relative path -> sha256 of every file below ``folder``."""
     import hashlib
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def executed_line(output: str) -> str:

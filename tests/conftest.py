@@ -5,5 +5,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="re-record tests/golden/*.json from the executed notebooks")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="re-record tests/golden/*.json from the executed notebooks",
+    )

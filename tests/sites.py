@@ -5,6 +5,7 @@ reuses their incremental state (a no-op when nothing changed). A file lock per
 output keeps two pytest-xdist workers from building the same thing at once; the
 second one then finds an up-to-date build and only re-checks it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,11 +14,12 @@ import os
 from pathlib import Path
 
 import pytest
-
 from book import ROOT
 
-CHROMIUM_HELP = ("Debian's chromium is missing: run `make browser` "
-                 "(as root it installs it with apt-get; elsewhere `sudo apt-get install chromium`)")
+CHROMIUM_HELP = (
+    "Debian's chromium is missing: run `make browser` "
+    "(as root it installs it with apt-get; elsewhere `sudo apt-get install chromium`)"
+)
 
 
 @contextlib.contextmanager
@@ -39,11 +41,14 @@ def site(edition: str = "reader") -> Path:
     """The HTML site of ``edition``, built now if needed (fails the test if the build fails)."""
     if edition not in _built:
         from booktools import build
+
         with _locked(f"build-{edition}"):
             code = build.main(["--root", str(ROOT), "--edition", edition])
         if code != 0:
-            pytest.fail(f"building the {edition} edition failed (exit code {code}); see the output above",
-                        pytrace=False)
+            pytest.fail(
+                f"building the {edition} edition failed (exit code {code}); see the output above",
+                pytrace=False,
+            )
         _built[edition] = ROOT / "_build" / ("html" if edition == "reader" else f"{edition}/html")
     return _built[edition]
 
@@ -51,6 +56,7 @@ def site(edition: str = "reader") -> Path:
 def require_chromium() -> str:
     """Chromium's path. Missing: fail in CI (CI=true), skip saying what to install elsewhere."""
     from booktools import browser
+
     try:
         return browser.chromium_path()
     except browser.BrowserMissing:
@@ -65,6 +71,7 @@ def pdf(edition: str = "reader") -> Path:
     key = f"pdf-{edition}"
     if key not in _built:
         from booktools import pdf as valor_pdf
+
         with _locked(key):
             code = valor_pdf.run(ROOT, edition)
         if code != 0:

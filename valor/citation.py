@@ -1,4 +1,5 @@
 """How to cite the book, from its CITATION.cff (one source for every citation form)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,16 +36,25 @@ def year(cff: dict) -> int:
 def text(cff: dict) -> str:
     """A plain reference: 'Authors (year). Title (version X). Licences.'"""
     licences = ", ".join(LICENCE_NAMES.get(lic, lic) for lic in _licences(cff))
-    return (f"{' and '.join(authors(cff))} ({year(cff)}). {cff['title']} "
-            f"(version {cff['version']}). Licences: {licences}.")
+    return (
+        f"{' and '.join(authors(cff))} ({year(cff)}). {cff['title']} "
+        f"(version {cff['version']}). Licences: {licences}."
+    )
 
 
 def bibtex(cff: dict, key: str | None = None) -> str:
     """A BibTeX @software entry (authors that are entities go in double braces)."""
     key = key or "valorbook" + re.sub(r"\W", "", str(cff["version"]))
-    names = " and ".join(f"{{{n}}}" if "name" in p else n for n, p in zip(authors(cff), cff["authors"]))
-    fields = {"author": names, "title": "{" + cff["title"] + "}", "year": str(year(cff)),
-              "version": str(cff["version"]), "note": "Licences: " + ", ".join(_licences(cff))}
+    names = " and ".join(
+        f"{{{n}}}" if "name" in p else n for n, p in zip(authors(cff), cff["authors"], strict=True)
+    )
+    fields = {
+        "author": names,
+        "title": "{" + cff["title"] + "}",
+        "year": str(year(cff)),
+        "version": str(cff["version"]),
+        "note": "Licences: " + ", ".join(_licences(cff)),
+    }
     if cff.get("url"):
         fields["url"] = cff["url"]
     body = ",\n".join(f"  {name:<8}= {{{value}}}" for name, value in fields.items())

@@ -9,6 +9,7 @@ where in that source the value stands, and a confidence.
 raises :class:`DataError`, whose message names the file, the line, the column
 and the rule broken. ``python -m valor.data`` validates every table.
 """
+
 from __future__ import annotations
 
 import io
@@ -66,6 +67,7 @@ def _raise(problems: list[Problem]) -> None:
 
 # -- manifest and sources -------------------------------------------------------
 
+
 def manifest_path() -> Path:
     return paths.data_dir() / "manifest.yml"
 
@@ -91,8 +93,7 @@ def table_names() -> list[str]:
 def table_spec(name: str) -> dict:
     tables = read_manifest()["tables"]
     if name not in tables:
-        raise DataError(f"{_rel(manifest_path())}: no table named '{name}' "
-                        f"(tables: {', '.join(tables)})")
+        raise DataError(f"{_rel(manifest_path())}: no table named '{name}' (tables: {', '.join(tables)})")
     return tables[name]
 
 
@@ -109,6 +110,7 @@ def _bib_keys(path: str, _mtime: int) -> set[str]:
 
 
 # -- reading --------------------------------------------------------------------
+
 
 def _rel(path: Path) -> str:
     try:
@@ -131,20 +133,23 @@ def _read_text(path: Path, rel: str) -> str:
     except FileNotFoundError:
         raise DataError(f"{rel}: file not found (it is listed in data/manifest.yml)") from None
     if not raw.strip():
-        raise DataError(f"{rel}: the file is empty; it needs a header line naming the "
-                        "columns and at least one data row")
+        raise DataError(
+            f"{rel}: the file is empty; it needs a header line naming the columns and at least one data row"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise DataError(f"{rel}, line {line}: not valid UTF-8 (byte 0x{raw[err.start]:02x}); "
-                        "save the file as UTF-8") from None
+        raise DataError(
+            f"{rel}, line {line}: not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def _parse_csv(text: str, rel: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                           na_values=[""], skipinitialspace=True)
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True
+        )
     except pd.errors.ParserError as err:
         raise DataError(f"{rel}: not a well-formed CSV: {err}") from None
 
@@ -172,21 +177,25 @@ def _coerce(frame: pd.DataFrame, spec: dict, rel: str) -> pd.DataFrame:
     for column, col_spec in spec["columns"].items():
         kind = col_spec.get("type", "str")
         if kind not in TYPES:
-            raise DataError(f"data/manifest.yml: table column '{column}' has unknown type "
-                            f"'{kind}' (use one of {', '.join(TYPES)})")
+            raise DataError(
+                f"data/manifest.yml: table column '{column}' has unknown type "
+                f"'{kind}' (use one of {', '.join(TYPES)})"
+            )
         if kind == "str":
             out[column] = frame[column].astype("string").str.strip()
             continue
         numbers = pd.to_numeric(frame[column], errors="coerce")
         bad = numbers.isna() & frame[column].notna()
         for idx in frame.index[bad]:
-            problems.append(Problem(rel, f"expected a number ({kind})", idx + 2, column,
-                                    frame.at[idx, column]))
+            problems.append(
+                Problem(rel, f"expected a number ({kind})", idx + 2, column, frame.at[idx, column])
+            )
         if kind == "int":
             fractional = numbers.notna() & (numbers != numbers.round())
             for idx in frame.index[fractional]:
-                problems.append(Problem(rel, "expected a whole number", idx + 2, column,
-                                        frame.at[idx, column]))
+                problems.append(
+                    Problem(rel, "expected a whole number", idx + 2, column, frame.at[idx, column])
+                )
             numbers = numbers.where(~fractional)
         out[column] = numbers.astype(TYPES[kind])
     for column in PROVENANCE_COLUMNS:
@@ -197,6 +206,7 @@ def _coerce(frame: pd.DataFrame, spec: dict, rel: str) -> pd.DataFrame:
 
 
 # -- validation -----------------------------------------------------------------
+
 
 def schema(name: str, spec: dict | None = None) -> pa.DataFrameSchema:
     """The pandera schema of a table, built from its manifest entry."""
@@ -211,22 +221,25 @@ def schema(name: str, spec: dict | None = None) -> pa.DataFrameSchema:
         if "allowed" in col_spec:
             allowed = list(col_spec["allowed"])
             checks.append(pa.Check.isin(allowed, error="must be one of " + ", ".join(map(str, allowed))))
-        columns[column] = pa.Column(TYPES[col_spec.get("type", "str")], checks,
-                                    nullable=bool(col_spec.get("nullable", False)))
+        columns[column] = pa.Column(
+            TYPES[col_spec.get("type", "str")], checks, nullable=bool(col_spec.get("nullable", False))
+        )
     keys = sorted(bib_keys())
-    columns["source_key"] = pa.Column("string", pa.Check.isin(
-        keys, error="source key not found in references.bib"))
-    columns["source_location"] = pa.Column("string", pa.Check.str_length(
-        min_value=3, error="must say where in the source the value stands"))
-    columns["confidence"] = pa.Column("string", pa.Check.isin(
-        list(CONFIDENCE_LEVELS), error="must be one of " + ", ".join(CONFIDENCE_LEVELS)))
+    columns["source_key"] = pa.Column(
+        "string", pa.Check.isin(keys, error="source key not found in references.bib")
+    )
+    columns["source_location"] = pa.Column(
+        "string", pa.Check.str_length(min_value=3, error="must say where in the source the value stands")
+    )
+    columns["confidence"] = pa.Column(
+        "string",
+        pa.Check.isin(list(CONFIDENCE_LEVELS), error="must be one of " + ", ".join(CONFIDENCE_LEVELS)),
+    )
     table_checks = [rules.check(rule) for rule in spec.get("rules", [])]
-    return pa.DataFrameSchema(columns, checks=table_checks, strict=True,
-                              unique=spec.get("unique"), name=name)
+    return pa.DataFrameSchema(columns, checks=table_checks, strict=True, unique=spec.get("unique"), name=name)
 
 
-def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame, spec: dict,
-                   rel: str) -> list[Problem]:
+def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame, spec: dict, rel: str) -> list[Problem]:
     problems = []
     unique = spec.get("unique") or []
     seen_duplicates, seen_rules = set(), set()
@@ -239,21 +252,33 @@ def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame, spec: dict,
             if (index, check) in seen_rules:
                 continue
             seen_rules.add((index, check))
-            problems.append(Problem(rel, f"rule '{check}' broken: {rules.describe(check)}", line,
-                                    ", ".join(rules.columns(check))))
+            problems.append(
+                Problem(
+                    rel,
+                    f"rule '{check}' broken: {rules.describe(check)}",
+                    line,
+                    ", ".join(rules.columns(check)),
+                )
+            )
         elif "uniqueness" in check:
             if index in seen_duplicates:
                 continue
             seen_duplicates.add(index)
             key = ", ".join(f"{c}={frame.at[index, c]}" for c in unique)
-            problems.append(Problem(rel, f"duplicate key ({key}); the columns "
-                                    f"{', '.join(unique)} must be unique together", line))
+            problems.append(
+                Problem(
+                    rel,
+                    f"duplicate key ({key}); the columns {', '.join(unique)} must be unique together",
+                    line,
+                )
+            )
         elif check == "not_nullable":
             problems.append(Problem(rel, "a value is required here", line, column))
         else:
             value = case.failure_case
-            problems.append(Problem(rel, check, line, column,
-                                    value.item() if hasattr(value, "item") else value))
+            problems.append(
+                Problem(rel, check, line, column, value.item() if hasattr(value, "item") else value)
+            )
     return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
 
 
@@ -294,8 +319,10 @@ def validate_all() -> list[str]:
             errors.append(str(err))
     for csv in sorted(paths.data_dir().glob("*.csv")):
         if csv.name not in listed:
-            errors.append(f"{_rel(csv)}: not listed in data/manifest.yml; describe it there "
-                          "(title, columns with units, sources) or remove it")
+            errors.append(
+                f"{_rel(csv)}: not listed in data/manifest.yml; describe it there "
+                "(title, columns with units, sources) or remove it"
+            )
     return errors
 
 

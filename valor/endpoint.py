@@ -6,6 +6,7 @@ Assumptions of the reconstruction (stated in the chapters too): the published
 compares two independent arms of the sizes randomised in the faster stratum;
 covariate adjustment and multiple imputation are ignored.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from valor import stats
 @dataclass(frozen=True)
 class Primary:
     """The faster stratum's week-28 result and what it implies."""
+
     tofersen_change: float
     placebo_change: float
     difference: float
@@ -80,26 +82,31 @@ def result_table(alsfrs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for population in ("faster", "slower"):
         sub = alsfrs[alsfrs["population"] == population].set_index("comparison")
-        get = lambda comp, col: sub.at[comp, col] if comp in sub.index else pd.NA  # noqa: E731
+        get = lambda comp, col, sub=sub: sub.at[comp, col] if comp in sub.index else pd.NA  # noqa: E731
         low, high = get("difference", "ci_low"), get("difference", "ci_high")
         p, test = get("tofersen vs placebo", "p_value"), get("tofersen vs placebo", "test")
-        rows.append({
-            "stratum": population,
-            "tofersen (change)": get("tofersen", "estimate"),
-            "placebo (change)": get("placebo", "estimate"),
-            "difference": get("difference", "estimate"),
-            "95% CI": "not reported" if pd.isna(low) else f"{low:.1f} to {high:.1f}",
-            "P (test)": "not reported" if pd.isna(p) else f"{p:.2f} ({test})",
-        })
+        rows.append(
+            {
+                "stratum": population,
+                "tofersen (change)": get("tofersen", "estimate"),
+                "placebo (change)": get("placebo", "estimate"),
+                "difference": get("difference", "estimate"),
+                "95% CI": "not reported" if pd.isna(low) else f"{low:.1f} to {high:.1f}",
+                "P (test)": "not reported" if pd.isna(p) else f"{p:.2f} ({test})",
+            }
+        )
     return pd.DataFrame(rows).set_index("stratum")
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """Events by data cut, arm and kind: 'n/N (x%)' or 'x%' where only a share is given."""
+
     def cell(row):
         if pd.isna(row["n_events"]):
             return f"{row['percent']:.1f}%"
         return f"{row['n_events']}/{row['n_arm']} ({row['percent']:.1f}%)"
+
     out = events.assign(value=events.apply(cell, axis=1))
-    return out.pivot_table(index=["data_cut", "event"], columns="arm", values="value",
-                           aggfunc="first", sort=False)
+    return out.pivot_table(
+        index=["data_cut", "event"], columns="arm", values="value", aggfunc="first", sort=False
+    )

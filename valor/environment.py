@@ -1,4 +1,5 @@
 """The software a build used: Python, and each pinned package with its installed version."""
+
 from __future__ import annotations
 
 import platform
@@ -33,8 +34,10 @@ def installed(name: str) -> str | None:
 
 def versions(requirements: Path | None = None) -> pd.DataFrame:
     """One row per pinned package: pinned and installed version, and whether they agree."""
-    rows = [{"package": name, "pinned": pin, "installed": installed(name) or "not installed"}
-            for name, pin in pins(requirements).items()]
+    rows = [
+        {"package": name, "pinned": pin, "installed": installed(name) or "not installed"}
+        for name, pin in pins(requirements).items()
+    ]
     table = pd.DataFrame(rows, columns=["package", "pinned", "installed"])
     table["matches pin"] = (table["pinned"] == table["installed"]).map({True: "yes", False: "NO"})
     return table

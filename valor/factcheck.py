@@ -7,6 +7,7 @@ the evidence follows the data and no number is stored or typed twice.
 The tables are returned as MyST Markdown for ``{glue:md}`` with ``:format: myst``
 (so that citations inside them resolve); glue them with ``valor.book.glue_markdown``.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,16 @@ TOPIC_LABELS = {
 }
 # The claims, and the canonical tables their evidence is computed from (each value
 # stands in one table only: the chapters on the trial read the same rows).
-TABLES = ("fact_check", "alsfrs_week28", "enrolment", "dosing_schedule", "design",
-          "biomarker_week28", "ole_oct2021", "ole_week52")
+TABLES = (
+    "fact_check",
+    "alsfrs_week28",
+    "enrolment",
+    "dosing_schedule",
+    "design",
+    "biomarker_week28",
+    "ole_oct2021",
+    "ole_week52",
+)
 NOT_REPORTED = "not reported"
 
 
@@ -139,8 +148,7 @@ def evidence_values(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
             out[f"{marker}_fall_tofersen_{group}"] = _fall(biomarker[name, group, "tofersen"])
             out[f"{marker}_change_placebo_{group}"] = _change(biomarker[name, group, "placebo"])
         for start in ("early", "delayed"):
-            out[f"{marker}_fall_{start}_w40"] = _fall(
-                w40.loc[(name, "faster", f"{start} start"), "estimate"])
+            out[f"{marker}_fall_{start}_w40"] = _fall(w40.loc[(name, "faster", f"{start} start"), "estimate"])
     return out
 
 
@@ -153,8 +161,10 @@ def fill(template: str, values: dict[str, str], claim_id: str = "?") -> str:
     """The evidence text with every ``{name}`` replaced by its value."""
     missing = [name for name in template_names(template) if name not in values]
     if missing:
-        raise KeyError(f"data/fact_check.csv, claim '{claim_id}': the evidence names "
-                       f"{', '.join(missing)}, which valor.factcheck.evidence_values does not define")
+        raise KeyError(
+            f"data/fact_check.csv, claim '{claim_id}': the evidence names "
+            f"{', '.join(missing)}, which valor.factcheck.evidence_values does not define"
+        )
     return template.format_map(values)
 
 
@@ -165,8 +175,9 @@ def source_keys(row) -> list[str]:
         keys += [k.strip() for k in row["also_sources"].split(";") if k.strip()]
     unknown = [k for k in keys if k not in data.bib_keys()]
     if unknown:
-        raise KeyError(f"data/fact_check.csv, claim '{row['claim_id']}': "
-                       f"{', '.join(unknown)} not in references.bib")
+        raise KeyError(
+            f"data/fact_check.csv, claim '{row['claim_id']}': {', '.join(unknown)} not in references.bib"
+        )
     return keys
 
 
@@ -189,8 +200,7 @@ def fact_check_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per claim with its evidence filled in from the data."""
     values = evidence_values(tables)
     claims = tables["fact_check"].copy()
-    claims["evidence_text"] = [fill(r["evidence"], values, r["claim_id"])
-                               for _, r in claims.iterrows()]
+    claims["evidence_text"] = [fill(r["evidence"], values, r["claim_id"]) for _, r in claims.iterrows()]
     claims["sources"] = [source_keys(r) for _, r in claims.iterrows()]
     return claims
 
@@ -200,12 +210,16 @@ def fact_check_markdown(tables: dict[str, pd.DataFrame]) -> str:
     followed by its source, where in the source, and our confidence in the reading."""
     rows = []
     for number, (_, r) in enumerate(fact_check_rows(tables).iterrows(), start=1):
-        rows.append([str(number), f"*{TOPIC_LABELS[r['topic']]}.* {r['claim']}",
-                     f"**{VERDICT_LABELS[r['verdict']]}**",
-                     f"{r['evidence_text']} Source: {cite(r['sources'])}, "
-                     f"{r['source_location']} (confidence: {r['confidence']})."])
-    return markdown_table(["#", "Claim as commonly stated", "Verdict", "Evidence and source"],
-                          rows)
+        rows.append(
+            [
+                str(number),
+                f"*{TOPIC_LABELS[r['topic']]}.* {r['claim']}",
+                f"**{VERDICT_LABELS[r['verdict']]}**",
+                f"{r['evidence_text']} Source: {cite(r['sources'])}, "
+                f"{r['source_location']} (confidence: {r['confidence']}).",
+            ]
+        )
+    return markdown_table(["#", "Claim as commonly stated", "Verdict", "Evidence and source"], rows)
 
 
 def verdict_counts(fact_check: pd.DataFrame) -> dict[str, int]:
@@ -216,24 +230,33 @@ def verdict_counts(fact_check: pd.DataFrame) -> dict[str, int]:
 
 # -- tables of the regulatory chapter --------------------------------------------
 
+
 def votes_markdown(votes: pd.DataFrame) -> str:
     """The advisory committee's votes, one row per report, never merged."""
-    rows = [[str(r["question"]), r["wording"], fmt.integer(r["yes"]), fmt.integer(r["no"]),
-             fmt.integer(r["abstain"]), f"{r['reported_by']} {cite([r['source_key']])}"]
-            for _, r in votes.sort_values("question", kind="stable").iterrows()]
-    return markdown_table(["Question", "Wording as reported", "Yes", "No", "Abstain",
-                           "Reported by"], rows)
+    rows = [
+        [
+            str(r["question"]),
+            r["wording"],
+            fmt.integer(r["yes"]),
+            fmt.integer(r["no"]),
+            fmt.integer(r["abstain"]),
+            f"{r['reported_by']} {cite([r['source_key']])}",
+        ]
+        for _, r in votes.sort_values("question", kind="stable").iterrows()
+    ]
+    return markdown_table(["Question", "Wording as reported", "Yes", "No", "Abstain", "Reported by"], rows)
 
 
-def safety_row(safety: pd.DataFrame, report: str, event: str,
-               population: str | None = None) -> pd.Series:
+def safety_row(safety: pd.DataFrame, report: str, event: str, population: str | None = None) -> pd.Series:
     """The one row of ``safety_serious_neuro`` for a report, event (and population)."""
     rows = safety[(safety["report"] == report) & (safety["event"] == event)]
     if population is not None:
         rows = rows[rows["population"] == population]
     if len(rows) != 1:
-        raise KeyError(f"data/safety_serious_neuro.csv: expected one row for {report!r}, "
-                       f"{event!r}, {population!r}; found {len(rows)}")
+        raise KeyError(
+            f"data/safety_serious_neuro.csv: expected one row for {report!r}, "
+            f"{event!r}, {population!r}; found {len(rows)}"
+        )
     return rows.iloc[0]
 
 
@@ -269,8 +292,15 @@ def safety_markdown(safety: pd.DataFrame) -> str:
             counted = f"{NOT_REPORTED} (of {fmt.integer(r['denominator'])} {r['counted']})"
         else:
             counted = f"{count_text(r)} {r['counted']}" if pd.notna(r["n"]) else NOT_REPORTED
-        rows.append([f"{r['report']} {cite([r['source_key']])}",
-                     f"{r['population']} ({r['data_cut']})", r["event"], counted,
-                     f"{computed} / {printed_percent(r)}"])
-    return markdown_table(["Report", "Population (data cut)", "Event", "Count",
-                           "Rate: computed / printed"], rows)
+        rows.append(
+            [
+                f"{r['report']} {cite([r['source_key']])}",
+                f"{r['population']} ({r['data_cut']})",
+                r["event"],
+                counted,
+                f"{computed} / {printed_percent(r)}",
+            ]
+        )
+    return markdown_table(
+        ["Report", "Population (data cut)", "Event", "Count", "Rate: computed / printed"], rows
+    )

@@ -4,6 +4,7 @@ Every function takes validated DataFrames (from ``valor.data.load``) and
 returns a matplotlib Figure; chapters glue it and give it a name, a caption
 and alt text.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -33,19 +34,36 @@ def dosing_timeline(schedule, design):
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
     treatment_end = design_value(design, "treatment_weeks")
     endpoint = design_value(design, "primary_endpoint_week")
-    ax.axvspan(0, treatment_end, color=style.OKABE_ITO["sky_blue"], alpha=0.18, lw=0,
-               label=f"treatment period ({treatment_end:.0f} weeks)")
-    markers = {"loading": ("v", style.OKABE_ITO["blue"]),
-               "maintenance": ("o", style.OKABE_ITO["green"])}
+    ax.axvspan(
+        0,
+        treatment_end,
+        color=style.OKABE_ITO["sky_blue"],
+        alpha=0.18,
+        lw=0,
+        label=f"treatment period ({treatment_end:.0f} weeks)",
+    )
+    markers = {"loading": ("v", style.OKABE_ITO["blue"]), "maintenance": ("o", style.OKABE_ITO["green"])}
     for phase, doses in schedule.groupby("phase", sort=False):
         marker, colour = markers[phase]
         weeks = study_week(doses["study_day"].astype(float))
         ax.vlines(weeks, 0, 1, color=colour, lw=1.5)
-        ax.plot(weeks, [1] * len(weeks), marker=marker, ls="none", ms=10, color=colour,
-                label=f"{phase} dose ({len(doses)})")
+        ax.plot(
+            weeks,
+            [1] * len(weeks),
+            marker=marker,
+            ls="none",
+            ms=10,
+            color=colour,
+            label=f"{phase} dose ({len(doses)})",
+        )
     ax.axvline(endpoint, color=style.OKABE_ITO["black"], ls="--", lw=1.5)
-    ax.annotate(f"primary\nendpoint\n(week {endpoint:.0f})", (endpoint + 0.6, 0.75), ha="left",
-                va="center", fontsize=10)
+    ax.annotate(
+        f"primary\nendpoint\n(week {endpoint:.0f})",
+        (endpoint + 0.6, 0.75),
+        ha="left",
+        va="center",
+        fontsize=10,
+    )
     ax.set_xlim(-1, endpoint + 6)
     ax.set_ylim(0, 1.35)
     ax.set_yticks([])
@@ -57,14 +75,22 @@ def dosing_timeline(schedule, design):
 
 
 def _box(ax, x, y, text, edge, width=0.26, height=0.16):
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                boxstyle="round,pad=0.01", fc="white", ec=edge, lw=2.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.01",
+            fc="white",
+            ec=edge,
+            lw=2.2,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=10.5, color="black")
 
 
 def _arrow(ax, start, end):
-    ax.annotate("", xy=end, xytext=start,
-                arrowprops=dict(arrowstyle="-|>", color=style.NEUTRAL, lw=1.3))
+    ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color=style.NEUTRAL, lw=1.3))
 
 
 def enrolment_flow(enrolment):
@@ -75,17 +101,37 @@ def enrolment_flow(enrolment):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
-    _box(ax, 0.5, 0.86, f"Randomised\nn = {n['all', 'both']}\n"
-         f"(tofersen n = {n['all', 'tofersen']}, placebo n = {n['all', 'placebo']})",
-         style.OKABE_ITO["black"], width=0.44, height=0.2)
+    _box(
+        ax,
+        0.5,
+        0.86,
+        f"Randomised\nn = {n['all', 'both']}\n"
+        f"(tofersen n = {n['all', 'tofersen']}, placebo n = {n['all', 'placebo']})",
+        style.OKABE_ITO["black"],
+        width=0.44,
+        height=0.2,
+    )
     strata = {"faster": 0.25, "slower": 0.75}
     labels = {"faster": "Faster progression\n(primary analysis)", "slower": "Slower progression"}
     for population, x in strata.items():
         _arrow(ax, (0.5, 0.77), (x, 0.6))
-        _box(ax, x, 0.52, f"{labels[population]}\nn = {n[population, 'both']}",
-             style.POPULATION_COLOURS[population], width=0.36)
+        _box(
+            ax,
+            x,
+            0.52,
+            f"{labels[population]}\nn = {n[population, 'both']}",
+            style.POPULATION_COLOURS[population],
+            width=0.36,
+        )
         for arm, dx in (("tofersen", -0.11), ("placebo", 0.11)):
             _arrow(ax, (x, 0.43), (x + dx, 0.25))
-            _box(ax, x + dx, 0.16, f"{arm.capitalize()}\nn = {n[population, arm]}",
-                 style.ARM_COLOURS[arm], width=0.18, height=0.15)
+            _box(
+                ax,
+                x + dx,
+                0.16,
+                f"{arm.capitalize()}\nn = {n[population, arm]}",
+                style.ARM_COLOURS[arm],
+                width=0.18,
+                height=0.15,
+            )
     return fig

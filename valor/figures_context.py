@@ -5,14 +5,15 @@ is drawn from ``data/regulatory_timeline.csv`` and VALOR's dates in ``data/desig
 Both return matplotlib Figures; chapters glue them and give them a name, a caption
 and alt text.
 """
+
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 
 import matplotlib.dates as mdates
-import pandas as pd
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -33,8 +34,13 @@ AGENCY_STYLE = {
     "FDA": ("s", style.OKABE_ITO["blue"]),
     "EMA": ("D", style.OKABE_ITO["green"]),
 }
-AGENCY_NAMES = {"trial": "trial", "sponsor": "sponsor (Biogen)", "journal": "journal",
-                "FDA": "FDA (United States)", "EMA": "EMA / EU"}
+AGENCY_NAMES = {
+    "trial": "trial",
+    "sponsor": "sponsor (Biogen)",
+    "journal": "journal",
+    "FDA": "FDA (United States)",
+    "EMA": "EMA / EU",
+}
 
 
 BOX_WIDTH = 0.2
@@ -42,19 +48,44 @@ EDGE = BOX_WIDTH / 2 + 0.015  # from a box's centre to just outside its edge
 
 
 def _step(ax, x, y, text, kind, width=BOX_WIDTH, height=0.17):
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                boxstyle="round,pad=0.012", fc="white", ec=kind["edge"],
-                                ls=kind["ls"], lw=2.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.012",
+            fc="white",
+            ec=kind["edge"],
+            ls=kind["ls"],
+            lw=2.2,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=10, color="black")
 
 
 def _link(ax, start, end, kind, text=None, rad=0.0):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
-                                 color=kind["edge"], ls=kind["ls"], lw=1.6,
-                                 connectionstyle=f"arc3,rad={rad}"))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=14,
+            color=kind["edge"],
+            ls=kind["ls"],
+            lw=1.6,
+            connectionstyle=f"arc3,rad={rad}",
+        )
+    )
     if text:
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.035, text, ha="center",
-                va="bottom", fontsize=8.5, color=style.NEUTRAL)
+        ax.text(
+            (start[0] + end[0]) / 2,
+            (start[1] + end[1]) / 2 + 0.035,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color=style.NEUTRAL,
+        )
 
 
 def mechanism_diagram():
@@ -80,16 +111,22 @@ def mechanism_diagram():
     _link(ax, (xs[1] + EDGE, top), (xs[2] - EDGE, top), DISEASE)
     _link(ax, (xs[2] + EDGE, top), (xs[3] - EDGE, top), DISEASE)
 
-    _step(ax, xs[0], middle, "Tofersen:\nantisense\noligonucleotide\n(intrathecal)", DRUG,
-          height=0.19)
-    _step(ax, xs[1], middle, "Binds SOD1 mRNA;\nRNase H then cuts\nthe mRNA, which\nis destroyed", DRUG,
-          height=0.19)
+    _step(ax, xs[0], middle, "Tofersen:\nantisense\noligonucleotide\n(intrathecal)", DRUG, height=0.19)
+    _step(
+        ax,
+        xs[1],
+        middle,
+        "Binds SOD1 mRNA;\nRNase H then cuts\nthe mRNA, which\nis destroyed",
+        DRUG,
+        height=0.19,
+    )
     _step(ax, xs[2], middle, "Less SOD1\nprotein made", DRUG)
     _step(ax, xs[3], middle, "Less injury?\n(the hope)", DRUG)
     _link(ax, (xs[0] + EDGE, middle), (xs[1] - EDGE, middle), DRUG)
     _link(ax, (xs[1], middle + 0.09), (xs[1], top - 0.08), DRUG, rad=0.0)
-    ax.text(xs[1] + 0.01, (middle + top) / 2, "targets", ha="left", va="center", fontsize=8.5,
-            color=style.NEUTRAL)
+    ax.text(
+        xs[1] + 0.01, (middle + top) / 2, "targets", ha="left", va="center", fontsize=8.5, color=style.NEUTRAL
+    )
     _link(ax, (xs[1] + EDGE, middle), (xs[2] - EDGE, middle), DRUG)
     _link(ax, (xs[2] + EDGE, middle), (xs[3] - EDGE, middle), DRUG)
 
@@ -98,14 +135,22 @@ def mechanism_diagram():
     _link(ax, (xs[2], middle - 0.08), (xs[2], bottom + 0.08), MEASURED)
     _link(ax, (xs[3], middle - 0.08), (xs[3], bottom + 0.08), MEASURED)
     _link(ax, (xs[3] + 0.06, top - 0.08), (xs[3] + 0.06, bottom + 0.08), MEASURED, rad=-0.25)
-    ax.text(0.23, bottom, "Clinical function (ALSFRS-R)\ncomes last, if at all,\nand is what the "
-            "primary\nendpoint measured", ha="center", va="center", fontsize=10,
-            color=style.NEUTRAL, style="italic")
+    ax.text(
+        0.23,
+        bottom,
+        "Clinical function (ALSFRS-R)\ncomes last, if at all,\nand is what the primary\nendpoint measured",
+        ha="center",
+        va="center",
+        fontsize=10,
+        color=style.NEUTRAL,
+        style="italic",
+    )
 
-    handles = [Line2D([], [], color=k["edge"], ls=k["ls"], lw=2.2, label=k["label"])
-               for k in (DISEASE, DRUG, MEASURED)]
-    ax.legend(handles=handles, loc="lower center", ncols=3, fontsize=10,
-              bbox_to_anchor=(0.5, -0.08))
+    handles = [
+        Line2D([], [], color=k["edge"], ls=k["ls"], lw=2.2, label=k["label"])
+        for k in (DISEASE, DRUG, MEASURED)
+    ]
+    ax.legend(handles=handles, loc="lower center", ncols=3, fontsize=10, bbox_to_anchor=(0.5, -0.08))
     return fig
 
 
@@ -148,32 +193,70 @@ def regulatory_timeline(timeline, design):
     events = events.sort_values("date", kind="stable").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7.6, 4.8))
     start, end = valor_period(design)
-    ax.axvspan(start, end, ymin=0.44, ymax=0.56, color=style.OKABE_ITO["sky_blue"], alpha=0.35,
-               lw=0)
+    ax.axvspan(start, end, ymin=0.44, ymax=0.56, color=style.OKABE_ITO["sky_blue"], alpha=0.35, lw=0)
     ax.axhline(0, color=style.NEUTRAL, lw=1)
-    ax.text(start + (end - start) / 2, 0, f"VALOR\n{start:%b %Y} – {end:%b %Y}", ha="center",
-            va="center", fontsize=8.5)
+    ax.text(
+        start + (end - start) / 2,
+        0,
+        f"VALOR\n{start:%b %Y} – {end:%b %Y}",
+        ha="center",
+        va="center",
+        fontsize=8.5,
+    )
     for i, r in events.iterrows():
         level = LEVELS[i % len(LEVELS)]
         marker, colour = AGENCY_STYLE[r["agency"]]
         month_only = _missing(r["day"])
         ax.vlines(r["date"], 0, level, color=colour, lw=1, alpha=0.8)
-        ax.plot(r["date"], 0, marker=marker, ms=9, color=colour, ls="none",
-                mfc="white" if month_only else colour, mew=1.8)
-        ax.annotate(f"{r['label']}\n{date_text(r)}", (r["date"], level), ha="center",
-                    va="bottom" if level > 0 else "top", fontsize=9,
-                    xytext=(0, 3 if level > 0 else -3), textcoords="offset points")
-    handles = [Line2D([], [], marker=AGENCY_STYLE[a][0], color=AGENCY_STYLE[a][1], ms=8,
-                      ls="none", label=AGENCY_NAMES[a])
-               for a in AGENCY_STYLE if a in set(events["agency"])]
-    handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec=style.NEUTRAL, ls="none",
-                          label="hollow: only the month is known"))
+        ax.plot(
+            r["date"],
+            0,
+            marker=marker,
+            ms=9,
+            color=colour,
+            ls="none",
+            mfc="white" if month_only else colour,
+            mew=1.8,
+        )
+        ax.annotate(
+            f"{r['label']}\n{date_text(r)}",
+            (r["date"], level),
+            ha="center",
+            va="bottom" if level > 0 else "top",
+            fontsize=9,
+            xytext=(0, 3 if level > 0 else -3),
+            textcoords="offset points",
+        )
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=AGENCY_STYLE[a][0],
+            color=AGENCY_STYLE[a][1],
+            ms=8,
+            ls="none",
+            label=AGENCY_NAMES[a],
+        )
+        for a in AGENCY_STYLE
+        if a in set(events["agency"])
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ms=8,
+            mfc="white",
+            mec=style.NEUTRAL,
+            ls="none",
+            label="hollow: only the month is known",
+        )
+    )
     ax.set_ylim(-4.3, 4.3)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlim(dt.date(start.year, 1, 1), dt.date(events["date"].max().year + 1, 3, 1))
-    ax.legend(handles=handles, loc="lower center", fontsize=8.5, ncols=3,
-              bbox_to_anchor=(0.5, 1.0))
+    ax.legend(handles=handles, loc="lower center", fontsize=8.5, ncols=3, bbox_to_anchor=(0.5, 1.0))
     return fig

@@ -3,6 +3,7 @@
 Glue strings, never NumPy scalars (NumPy 2's repr breaks glue format specs).
 Negative numbers use the typographic minus sign.
 """
+
 from __future__ import annotations
 
 import math

@@ -31,6 +31,7 @@ the same seed gives the same numbers. The test of the difference between arms
 is Welch's t-test, kept here (not in a shared statistics module) so the model
 stands alone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -67,7 +68,7 @@ class LaggedModel:
         if self.delay < 0:
             raise ValueError(f"delay must not be negative, got {self.delay}")
 
-    def with_(self, **changes) -> "LaggedModel":
+    def with_(self, **changes) -> LaggedModel:
         """A copy with some parameters changed: ``model.with_(effect=0.5)``."""
         return replace(self, **changes)
 
@@ -87,7 +88,7 @@ class LaggedModel:
     def sd_change(self, weeks, start: float | None = 0.0) -> np.ndarray:
         """Between-person SD of the change from baseline at ``weeks``."""
         d = self.disease_weeks(weeks, start)
-        return np.sqrt((self.slope_sd * d) ** 2 + self.noise_sd ** 2)
+        return np.sqrt((self.slope_sd * d) ** 2 + self.noise_sd**2)
 
 
 def sd_from_ci(ci_low: float, ci_high: float, n_a: int, n_b: int) -> float:
@@ -100,8 +101,9 @@ def sd_from_ci(ci_low: float, ci_high: float, n_a: int, n_b: int) -> float:
     return se / np.sqrt(1 / n_a + 1 / n_b)
 
 
-def calibrate(placebo_change: float, week: float, sd_change: float,
-              noise_share: float = 0.5, **model) -> LaggedModel:
+def calibrate(
+    placebo_change: float, week: float, sd_change: float, noise_share: float = 0.5, **model
+) -> LaggedModel:
     """A model whose placebo arm has mean change ``placebo_change`` and SD
     ``sd_change`` at ``week``; ``noise_share`` of that variance is visit noise,
     the rest between-person variation in slope. Extra keywords (``effect``,
@@ -110,15 +112,20 @@ def calibrate(placebo_change: float, week: float, sd_change: float,
         raise ValueError("noise_share is a share of the variance (0 to 1)")
     if week <= 0:
         raise ValueError("week must be positive")
-    return LaggedModel(mean_slope=-placebo_change / week,
-                       slope_sd=np.sqrt(1 - noise_share) * sd_change / week,
-                       noise_sd=np.sqrt(noise_share) * sd_change, **model)
+    return LaggedModel(
+        mean_slope=-placebo_change / week,
+        slope_sd=np.sqrt(1 - noise_share) * sd_change / week,
+        noise_sd=np.sqrt(noise_share) * sd_change,
+        **model,
+    )
 
 
 # -- simulation -----------------------------------------------------------------
 
-def simulate_arm(model: LaggedModel, n: int, weeks, n_sims: int, rng: np.random.Generator,
-                 start: float | None = 0.0) -> np.ndarray:
+
+def simulate_arm(
+    model: LaggedModel, n: int, weeks, n_sims: int, rng: np.random.Generator, start: float | None = 0.0
+) -> np.ndarray:
     """Changes from baseline, shape ``(n_sims, n, len(weeks))``."""
     weeks = np.atleast_1d(np.asarray(weeks, dtype=float))
     slopes = rng.normal(model.mean_slope, model.slope_sd, size=(n_sims, n, 1))
@@ -126,8 +133,15 @@ def simulate_arm(model: LaggedModel, n: int, weeks, n_sims: int, rng: np.random.
     return -slopes * model.disease_weeks(weeks, start) + noise
 
 
-def simulate_trial(model: LaggedModel, n_treated: int, n_control: int, weeks,
-                   n_sims: int = 2000, seed: int = 0, control_start: float | None = None):
+def simulate_trial(
+    model: LaggedModel,
+    n_treated: int,
+    n_control: int,
+    weeks,
+    n_sims: int = 2000,
+    seed: int = 0,
+    control_start: float | None = None,
+):
     """Simulate ``n_sims`` two-arm trials. The treated arm starts at week 0; the
     control arm never (placebo) or at ``control_start`` (a delayed start).
     Returns ``(treated, control)`` arrays of shape ``(n_sims, n, len(weeks))``."""
@@ -145,39 +159,52 @@ def welch_test(a: np.ndarray, b: np.ndarray, axis: int = -1):
     va, vb = a.var(axis=axis, ddof=1) / na, b.var(axis=axis, ddof=1) / nb
     diff = a.mean(axis=axis) - b.mean(axis=axis)
     se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
     p = 2 * stats.t.sf(np.abs(diff / se), df)
     return diff, se, p
 
 
-def simulated_power(model: LaggedModel, n_treated: int, n_control: int, weeks,
-                    n_sims: int = 2000, seed: int = 0, alpha: float = 0.05,
-                    control_start: float | None = None) -> pd.DataFrame:
+def simulated_power(
+    model: LaggedModel,
+    n_treated: int,
+    n_control: int,
+    weeks,
+    n_sims: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+    control_start: float | None = None,
+) -> pd.DataFrame:
     """Power of a two-sided Welch test at each of ``weeks``, with the mean
     simulated difference and its Monte-Carlo standard error."""
     weeks = np.atleast_1d(np.asarray(weeks, dtype=float))
-    treated, control = simulate_trial(model, n_treated, n_control, weeks, n_sims, seed,
-                                      control_start)
+    treated, control = simulate_trial(model, n_treated, n_control, weeks, n_sims, seed, control_start)
     diff, _, p = welch_test(treated, control, axis=1)  # shape (n_sims, n_weeks)
     reject = p < alpha
     power = reject.mean(axis=0)
-    return pd.DataFrame({
-        "week": weeks,
-        "power": power,
-        "power_mc_se": np.sqrt(power * (1 - power) / n_sims),
-        "mean_difference": diff.mean(axis=0),
-        "difference_mc_se": diff.std(axis=0, ddof=1) / np.sqrt(n_sims),
-    })
+    return pd.DataFrame(
+        {
+            "week": weeks,
+            "power": power,
+            "power_mc_se": np.sqrt(power * (1 - power) / n_sims),
+            "mean_difference": diff.mean(axis=0),
+            "difference_mc_se": diff.std(axis=0, ddof=1) / np.sqrt(n_sims),
+        }
+    )
 
 
 def expected_difference(model: LaggedModel, weeks, control_start: float | None = None):
     """Expected difference in mean change, treated minus control (points)."""
-    return (model.expected_change(weeks, start=0.0)
-            - model.expected_change(weeks, start=control_start))
+    return model.expected_change(weeks, start=0.0) - model.expected_change(weeks, start=control_start)
 
 
-def analytic_power(model: LaggedModel, n_treated: int, n_control: int, weeks,
-                   alpha: float = 0.05, control_start: float | None = None) -> np.ndarray:
+def analytic_power(
+    model: LaggedModel,
+    n_treated: int,
+    n_control: int,
+    weeks,
+    alpha: float = 0.05,
+    control_start: float | None = None,
+) -> np.ndarray:
     """Approximate power of the two-sided Welch test of the difference: a noncentral
     t distribution with the Welch–Satterthwaite degrees of freedom of the model's
     variances (exact for the normal approximation as the groups grow)."""
@@ -185,14 +212,22 @@ def analytic_power(model: LaggedModel, n_treated: int, n_control: int, weeks,
     va = model.sd_change(weeks, 0.0) ** 2 / n_treated
     vb = model.sd_change(weeks, control_start) ** 2 / n_control
     se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (n_treated - 1) + vb ** 2 / (n_control - 1))
+    df = (va + vb) ** 2 / (va**2 / (n_treated - 1) + vb**2 / (n_control - 1))
     crit = stats.t.ppf(1 - alpha / 2, df)
     ncp = diff / se
     return stats.nct.sf(crit, df, ncp) + stats.nct.cdf(-crit, df, ncp)
 
 
-def power_grid(model: LaggedModel, n_treated: int, n_control: int, delays, weeks,
-               n_sims: int = 2000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+def power_grid(
+    model: LaggedModel,
+    n_treated: int,
+    n_control: int,
+    delays,
+    weeks,
+    n_sims: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Simulated and analytic power for every combination of delay and trial length
     (the week at which the endpoint is read). The same seed is used for every
     delay (common random numbers), so the curves differ only by the delay."""

@@ -4,6 +4,7 @@ The package may be installed from one checkout while a build or a test runs
 in another (a temporary copy), so the book root is found from the environment
 or the working directory, never from this file alone.
 """
+
 from __future__ import annotations
 
 import os

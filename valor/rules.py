@@ -4,11 +4,12 @@ Each rule looks at a whole table and returns, for every row, whether the row
 keeps the rule; the loader turns failures into messages naming the file, the
 line, the columns and this description.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -69,8 +70,11 @@ def _percent_matches_counts(df: pd.DataFrame) -> pd.Series:
     100 × count / denominator within its rounding (±0.5 when printed as a whole
     number, ±0.05 with one decimal). Columns by convention: n_events/n_arm/percent
     or n/denominator/percent_reported."""
-    count, denominator, percent = (("n_events", "n_arm", "percent") if "n_events" in df.columns
-                                   else ("n", "denominator", "percent_reported"))
+    count, denominator, percent = (
+        ("n_events", "n_arm", "percent")
+        if "n_events" in df.columns
+        else ("n", "denominator", "percent_reported")
+    )
     reported = df[percent].astype(float)
     both = df[count].notna() & df[denominator].notna() & reported.notna()
     implied = 100 * df[count].astype(float) / df[denominator].astype(float)
@@ -83,8 +87,7 @@ def _percent_matches_counts(df: pd.DataFrame) -> pd.Series:
 # -- rules of the biomarker and open-label-extension tables ---------------------
 
 # A ratio row and the two arms it compares (each arm a ratio to baseline).
-RATIO_ARMS = {"tofersen:placebo": ("tofersen", "placebo"),
-              "early:delayed": ("early start", "delayed start")}
+RATIO_ARMS = {"tofersen:placebo": ("tofersen", "placebo"), "early:delayed": ("early start", "delayed start")}
 REPORTED_HALF_UNIT = 0.005  # ratios are reported to two decimals
 
 
@@ -92,8 +95,7 @@ def _ratio_matches_arms(df: pd.DataFrame) -> pd.Series:
     """A reported ratio (tofersen:placebo, early:delayed) agrees with the two arms'
     ratios to baseline within the rounding of all three reported values."""
     keeps = pd.Series(True, index=df.index)
-    keys = [c for c in ("biomarker", "endpoint", "population", "week", "data_cut")
-            if c in df.columns]
+    keys = [c for c in ("biomarker", "endpoint", "population", "week", "data_cut") if c in df.columns]
     for _, group in df.groupby(keys, sort=False, dropna=False):
         values = group.drop_duplicates("comparison").set_index("comparison")["estimate"]
         for ratio, (active, control) in RATIO_ARMS.items():
@@ -121,34 +123,63 @@ def _unverified_is_low(df: pd.DataFrame) -> pd.Series:
     unverified = df["verified"] == "no"
     flagged = (df["confidence"] == "low") & df["source_location"].str.startswith("NOT VERIFIED")
     return (~unverified | flagged).fillna(False).astype(bool)
-RULES = {r.name: r for r in [
-    Rule("ci_order", ("ci_low", "estimate", "ci_high"),
-         "the 95% CI must hold the estimate: ci_low ≤ estimate ≤ ci_high", _ci_order),
-    Rule("group_totals", ("population", "arm", "n"),
-         "a total row ('all' population or 'both' arms) must equal the sum of its parts",
-         _group_totals),
-    Rule("difference_matches_arms", ("comparison", "estimate"),
-         "a 'difference' row (tofersen minus placebo) must match the two arms' values within rounding",
-         _difference_matches_arms),
-    Rule("percent_matches_counts", ("count", "denominator", "percent"),
-         "a printed percentage must equal 100 × count / denominator within its rounding",
-         _percent_matches_counts),
-    Rule("ratio_matches_arms", ("comparison", "estimate"),
-         "a ratio row (tofersen:placebo or early:delayed) must match the two arms' ratios "
-         "to baseline within the rounding of the reported values", _ratio_matches_arms),
-    Rule("early_minus_delayed_matches_arms", ("comparison", "estimate"),
-         "a 'difference' row (early minus delayed start) must match the two groups' values "
-         "within rounding", _early_minus_delayed),
-    Rule("unverified_is_low", ("verified", "confidence", "source_location"),
-         "a row with verified = no must have confidence low and a source_location that "
-         "starts with 'NOT VERIFIED'", _unverified_is_low),
-]}
+
+
+RULES = {
+    r.name: r
+    for r in [
+        Rule(
+            "ci_order",
+            ("ci_low", "estimate", "ci_high"),
+            "the 95% CI must hold the estimate: ci_low ≤ estimate ≤ ci_high",
+            _ci_order,
+        ),
+        Rule(
+            "group_totals",
+            ("population", "arm", "n"),
+            "a total row ('all' population or 'both' arms) must equal the sum of its parts",
+            _group_totals,
+        ),
+        Rule(
+            "difference_matches_arms",
+            ("comparison", "estimate"),
+            "a 'difference' row (tofersen minus placebo) must match the two arms' values within rounding",
+            _difference_matches_arms,
+        ),
+        Rule(
+            "percent_matches_counts",
+            ("count", "denominator", "percent"),
+            "a printed percentage must equal 100 × count / denominator within its rounding",
+            _percent_matches_counts,
+        ),
+        Rule(
+            "ratio_matches_arms",
+            ("comparison", "estimate"),
+            "a ratio row (tofersen:placebo or early:delayed) must match the two arms' ratios "
+            "to baseline within the rounding of the reported values",
+            _ratio_matches_arms,
+        ),
+        Rule(
+            "early_minus_delayed_matches_arms",
+            ("comparison", "estimate"),
+            "a 'difference' row (early minus delayed start) must match the two groups' values "
+            "within rounding",
+            _early_minus_delayed,
+        ),
+        Rule(
+            "unverified_is_low",
+            ("verified", "confidence", "source_location"),
+            "a row with verified = no must have confidence low and a source_location that "
+            "starts with 'NOT VERIFIED'",
+            _unverified_is_low,
+        ),
+    ]
+}
 
 
 def get(name: str) -> Rule:
     if name not in RULES:
-        raise KeyError(f"data/manifest.yml names an unknown rule '{name}' "
-                       f"(known: {', '.join(RULES)})")
+        raise KeyError(f"data/manifest.yml names an unknown rule '{name}' (known: {', '.join(RULES)})")
     return RULES[name]
 
 

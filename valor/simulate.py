@@ -11,6 +11,7 @@ change scores with a common SD; where deaths are simulated, they occur with a
 fixed probability per arm at a uniform time before the endpoint, and a death
 removes the change score.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,12 +25,13 @@ from valor import stats
 @dataclass(frozen=True)
 class SimResult:
     """Share of simulated trials with P < alpha, and its Monte-Carlo SE."""
+
     power: float
     mc_se: float
     n_trials: int
 
     @classmethod
-    def from_rejections(cls, rejected: np.ndarray) -> "SimResult":
+    def from_rejections(cls, rejected: np.ndarray) -> SimResult:
         n = rejected.size
         p = float(rejected.mean())
         return cls(p, float(np.sqrt(max(p * (1 - p), 1e-12) / n)), n)
@@ -44,26 +46,49 @@ def t_test_p(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return 2 * _st.t.sf(np.abs(t), n1 + n2 - 2)
 
 
-def draw_changes(rng: np.random.Generator, n_trials: int, n_tofersen: int, n_placebo: int,
-                 placebo_mean: float, delta: float, sd: float) -> tuple[np.ndarray, np.ndarray]:
+def draw_changes(
+    rng: np.random.Generator,
+    n_trials: int,
+    n_tofersen: int,
+    n_placebo: int,
+    placebo_mean: float,
+    delta: float,
+    sd: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Normal change scores: tofersen mean = placebo_mean + delta, common SD."""
     tofersen = rng.normal(placebo_mean + delta, sd, size=(n_trials, n_tofersen))
     placebo = rng.normal(placebo_mean, sd, size=(n_trials, n_placebo))
     return tofersen, placebo
 
 
-def simulate_t_power(delta: float, sd: float, n_tofersen: int, n_placebo: int, *,
-                     n_trials: int = 10_000, placebo_mean: float = 0.0, alpha: float = 0.05,
-                     seed: int = 0) -> SimResult:
+def simulate_t_power(
+    delta: float,
+    sd: float,
+    n_tofersen: int,
+    n_placebo: int,
+    *,
+    n_trials: int = 10_000,
+    placebo_mean: float = 0.0,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> SimResult:
     """Power of the t test on the change score, by simulation (vectorised)."""
     rng = np.random.default_rng(seed)
     tofersen, placebo = draw_changes(rng, n_trials, n_tofersen, n_placebo, placebo_mean, delta, sd)
     return SimResult.from_rejections(t_test_p(tofersen, placebo) < alpha)
 
 
-def simulate_t_power_loop(delta: float, sd: float, n_tofersen: int, n_placebo: int, *,
-                          n_trials: int = 10_000, placebo_mean: float = 0.0, alpha: float = 0.05,
-                          seed: int = 0) -> SimResult:
+def simulate_t_power_loop(
+    delta: float,
+    sd: float,
+    n_tofersen: int,
+    n_placebo: int,
+    *,
+    n_trials: int = 10_000,
+    placebo_mean: float = 0.0,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> SimResult:
     """The same simulation written the naive way: one trial per loop iteration,
     each analysed with ``scipy.stats.ttest_ind`` (for the benchmark)."""
     rng = np.random.default_rng(seed)
@@ -78,16 +103,26 @@ def simulate_t_power_loop(delta: float, sd: float, n_tofersen: int, n_placebo: i
 @dataclass(frozen=True)
 class EventTrials:
     """Simulated trials with events: arrays of shape (trials, participants)."""
+
     event: np.ndarray
     time: np.ndarray
-    change: np.ndarray      # NaN where an event removed the score
-    treated: np.ndarray     # 1-D: the arm of each column
+    change: np.ndarray  # NaN where an event removed the score
+    treated: np.ndarray  # 1-D: the arm of each column
 
 
-def draw_trials_with_events(rng: np.random.Generator, n_trials: int, n_tofersen: int,
-                            n_placebo: int, *, placebo_mean: float, delta: float, sd: float,
-                            p_event_tofersen: float, p_event_placebo: float,
-                            weeks: float) -> EventTrials:
+def draw_trials_with_events(
+    rng: np.random.Generator,
+    n_trials: int,
+    n_tofersen: int,
+    n_placebo: int,
+    *,
+    placebo_mean: float,
+    delta: float,
+    sd: float,
+    p_event_tofersen: float,
+    p_event_placebo: float,
+    weeks: float,
+) -> EventTrials:
     """Change scores as in :func:`draw_changes`; each participant also has an
     event (death, say) with the arm's probability at a uniform time in
     (0, weeks), which removes their change score."""
@@ -121,23 +156,52 @@ class EventPower:
     t_survivors: SimResult
 
 
-def simulate_event_power(delta: float, sd: float, n_tofersen: int, n_placebo: int, *,
-                         p_event_tofersen: float, p_event_placebo: float, weeks: float,
-                         n_trials: int = 10_000, placebo_mean: float = 0.0,
-                         alpha: float = 0.05, seed: int = 0) -> EventPower:
+def simulate_event_power(
+    delta: float,
+    sd: float,
+    n_tofersen: int,
+    n_placebo: int,
+    *,
+    p_event_tofersen: float,
+    p_event_placebo: float,
+    weeks: float,
+    n_trials: int = 10_000,
+    placebo_mean: float = 0.0,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> EventPower:
     """Power of the joint rank test and of a t test on survivors, same trials."""
     rng = np.random.default_rng(seed)
-    trials = draw_trials_with_events(rng, n_trials, n_tofersen, n_placebo,
-                                     placebo_mean=placebo_mean, delta=delta, sd=sd,
-                                     p_event_tofersen=p_event_tofersen,
-                                     p_event_placebo=p_event_placebo, weeks=weeks)
+    trials = draw_trials_with_events(
+        rng,
+        n_trials,
+        n_tofersen,
+        n_placebo,
+        placebo_mean=placebo_mean,
+        delta=delta,
+        sd=sd,
+        p_event_tofersen=p_event_tofersen,
+        p_event_placebo=p_event_placebo,
+        weeks=weeks,
+    )
     jr = stats.joint_rank_test(trials.event, trials.time, trials.change, trials.treated)
-    return EventPower(SimResult.from_rejections(jr.p_value < alpha),
-                      SimResult.from_rejections(survivors_t_test_p(trials) < alpha))
+    return EventPower(
+        SimResult.from_rejections(jr.p_value < alpha),
+        SimResult.from_rejections(survivors_t_test_p(trials) < alpha),
+    )
 
 
-def draw_mixture_changes(rng: np.random.Generator, n_trials: int, n: int, *, means, weights,
-                         sd_within: float, slowing: float = 0.0, shift: float = 0.0) -> np.ndarray:
+def draw_mixture_changes(
+    rng: np.random.Generator,
+    n_trials: int,
+    n: int,
+    *,
+    means,
+    weights,
+    sd_within: float,
+    slowing: float = 0.0,
+    shift: float = 0.0,
+) -> np.ndarray:
     """Change scores in an arm whose participants belong to subgroups (for
     example SOD1 variants) with different mean changes ``means``; treatment
     shrinks each subgroup's mean by the fraction ``slowing`` and then adds
@@ -147,23 +211,52 @@ def draw_mixture_changes(rng: np.random.Generator, n_trials: int, n: int, *, mea
     return rng.normal((1 - slowing) * means[group] + shift, sd_within)
 
 
-def simulate_mixture_power(*, means, weights, sd_within: float, n_tofersen: int, n_placebo: int,
-                           slowing: float = 0.0, shift: float = 0.0, n_trials: int = 10_000,
-                           alpha: float = 0.05, seed: int = 0) -> SimResult:
+def simulate_mixture_power(
+    *,
+    means,
+    weights,
+    sd_within: float,
+    n_tofersen: int,
+    n_placebo: int,
+    slowing: float = 0.0,
+    shift: float = 0.0,
+    n_trials: int = 10_000,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> SimResult:
     """Power of the unadjusted t test when both arms mix subgroups of differing
     speed; tofersen slows every subgroup by the fraction ``slowing`` and/or
     improves every change by ``shift`` points."""
     rng = np.random.default_rng(seed)
-    tofersen = draw_mixture_changes(rng, n_trials, n_tofersen, means=means, weights=weights,
-                                    sd_within=sd_within, slowing=slowing, shift=shift)
-    placebo = draw_mixture_changes(rng, n_trials, n_placebo, means=means, weights=weights,
-                                   sd_within=sd_within)
+    tofersen = draw_mixture_changes(
+        rng,
+        n_trials,
+        n_tofersen,
+        means=means,
+        weights=weights,
+        sd_within=sd_within,
+        slowing=slowing,
+        shift=shift,
+    )
+    placebo = draw_mixture_changes(
+        rng, n_trials, n_placebo, means=means, weights=weights, sd_within=sd_within
+    )
     return SimResult.from_rejections(t_test_p(tofersen, placebo) < alpha)
 
 
-def simulated_power_curve(deltas, sd: float, n_tofersen: int, n_placebo: int, *,
-                          n_trials: int = 10_000, alpha: float = 0.05, seed: int = 0):
+def simulated_power_curve(
+    deltas,
+    sd: float,
+    n_tofersen: int,
+    n_placebo: int,
+    *,
+    n_trials: int = 10_000,
+    alpha: float = 0.05,
+    seed: int = 0,
+):
     """Simulated t-test power at each true difference (one seeded scenario each)."""
-    results = [simulate_t_power(d, sd, n_tofersen, n_placebo, n_trials=n_trials, alpha=alpha,
-                                seed=seed + i) for i, d in enumerate(deltas)]
+    results = [
+        simulate_t_power(d, sd, n_tofersen, n_placebo, n_trials=n_trials, alpha=alpha, seed=seed + i)
+        for i, d in enumerate(deltas)
+    ]
     return (np.array([r.power for r in results]), np.array([r.mc_se for r in results]))

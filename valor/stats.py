@@ -16,6 +16,7 @@ change score. Each participant's score is (number of others they beat) minus
 (number who beat them); the test sums the scores in one arm and uses the
 permutation variance.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ def z_crit(level: float = 0.95) -> float:
 
 
 # -- reconstruction from a published CI --------------------------------------
+
 
 def se_from_ci(low, high, level: float = 0.95):
     """Standard error of an estimate from a symmetric normal CI: width / (2 z)."""
@@ -75,6 +77,7 @@ def p_value_function(hypotheses, estimate, se):
 
 
 # -- power and sample size -----------------------------------------------------
+
 
 def power_z(delta, se, alpha: float = 0.05):
     """Power of a two-sided z test of a difference ``delta`` with standard error ``se``.
@@ -131,8 +134,9 @@ class SampleSize:
         return self.n_tofersen + self.n_placebo
 
 
-def sample_size(delta: float, sd: float, power: float = 0.8, ratio: float = 2.0,
-                alpha: float = 0.05) -> SampleSize:
+def sample_size(
+    delta: float, sd: float, power: float = 0.8, ratio: float = 2.0, alpha: float = 0.05
+) -> SampleSize:
     """Smallest trial (tofersen : placebo = ratio : 1) whose t test reaches ``power``.
 
     Starts from the normal-approximation formula
@@ -144,7 +148,7 @@ def sample_size(delta: float, sd: float, power: float = 0.8, ratio: float = 2.0,
     if not 0 < power < 1:
         raise ValueError("power must be in (0, 1)")
     za, zb = z_crit(1 - alpha), _st.norm.ppf(power)
-    n_placebo = max(2, int(np.floor((za + zb) ** 2 * sd ** 2 * (1 + 1 / ratio) / delta ** 2)))
+    n_placebo = max(2, int(np.floor((za + zb) ** 2 * sd**2 * (1 + 1 / ratio) / delta**2)))
     while True:
         n_tofersen = int(np.ceil(ratio * n_placebo))
         achieved = float(power_t(delta, sd, n_tofersen, n_placebo, alpha))
@@ -160,12 +164,13 @@ def power_stratified(deltas, ses, alpha: float = 0.05):
     has SE 1/sqrt(sum 1/SE^2).
     """
     deltas, ses = np.asarray(deltas, float), np.asarray(ses, float)
-    w = 1 / ses ** 2
+    w = 1 / ses**2
     combined = (w * deltas).sum(axis=-1) / w.sum(axis=-1)
     return power_z(combined, 1 / np.sqrt(w.sum(axis=-1)), alpha)
 
 
 # -- trial length under linear decline ----------------------------------------
+
 
 def linear_decline_sd(weeks, sd_slope, sd_noise):
     """SD of the change from baseline after ``weeks`` when each person declines
@@ -173,7 +178,7 @@ def linear_decline_sd(weeks, sd_slope, sd_noise):
     score carries measurement noise whose contribution to the change has SD
     ``sd_noise``."""
     weeks = np.asarray(weeks, float)
-    return np.sqrt((sd_slope * weeks) ** 2 + sd_noise ** 2)
+    return np.sqrt((sd_slope * weeks) ** 2 + sd_noise**2)
 
 
 def calibrate_linear(sd_at: float, weeks: float, slope_share: float) -> tuple[float, float]:
@@ -181,12 +186,21 @@ def calibrate_linear(sd_at: float, weeks: float, slope_share: float) -> tuple[fl
     and a share ``slope_share`` of its variance comes from differing rates."""
     if not 0 <= slope_share <= 1:
         raise ValueError("slope_share must be in [0, 1]")
-    var = sd_at ** 2
+    var = sd_at**2
     return float(np.sqrt(slope_share * var) / weeks), float(np.sqrt((1 - slope_share) * var))
 
 
-def power_by_length(weeks, *, placebo_slope: float, slowing: float, sd_slope: float,
-                    sd_noise: float, n1: int, n2: int, alpha: float = 0.05):
+def power_by_length(
+    weeks,
+    *,
+    placebo_slope: float,
+    slowing: float,
+    sd_slope: float,
+    sd_noise: float,
+    n1: int,
+    n2: int,
+    alpha: float = 0.05,
+):
     """Power of the t test at each trial length when tofersen slows a linear
     decline of ``placebo_slope`` points a week by the fraction ``slowing`` from
     day one (no lag) and the SD follows :func:`linear_decline_sd`."""
@@ -196,6 +210,7 @@ def power_by_length(weeks, *, placebo_slope: float, slowing: float, sd_slope: fl
 
 
 # -- heterogeneity ------------------------------------------------------------
+
 
 def mixture_sd(sd_within, means, weights):
     """SD of a change score in a population mixing subgroups with different means.
@@ -207,7 +222,7 @@ def mixture_sd(sd_within, means, weights):
         raise ValueError("weights must sum to 1")
     mean = (weights * means).sum()
     between = (weights * (means - mean) ** 2).sum()
-    return float(np.sqrt(sd_within ** 2 + between))
+    return float(np.sqrt(sd_within**2 + between))
 
 
 def two_subgroup_means(overall_mean: float, ratio: float, share_fast: float) -> tuple[float, float]:
@@ -218,6 +233,7 @@ def two_subgroup_means(overall_mean: float, ratio: float, share_fast: float) -> 
 
 
 # -- joint rank test (Finkelstein-Schoenfeld) ----------------------------------
+
 
 def _arrays(event, time, change):
     event = np.asarray(event, bool)
@@ -271,15 +287,14 @@ def pairwise_compare(a: dict, b: dict) -> int:
 def joint_rank_scores_pairwise(event, time, change):
     """The same scores by comparing every pair (slow; the definition itself)."""
     event, time, change = _arrays(event, time, change)
-    people = [{"event": e, "time": t, "change": c} for e, t, c in zip(event, time, change)]
-    return np.array([sum(pairwise_compare(p, q) for q in people if q is not p) for p in people],
-                    float)
+    people = [{"event": e, "time": t, "change": c} for e, t, c in zip(event, time, change, strict=True)]
+    return np.array([sum(pairwise_compare(p, q) for q in people if q is not p) for p in people], float)
 
 
 @dataclass(frozen=True)
 class JointRankResult:
-    statistic: np.ndarray   # sum of scores in the treated arm (positive: treated fared better)
-    variance: np.ndarray    # its permutation variance
+    statistic: np.ndarray  # sum of scores in the treated arm (positive: treated fared better)
+    variance: np.ndarray  # its permutation variance
     z: np.ndarray
     p_value: np.ndarray
 
@@ -300,7 +315,7 @@ def joint_rank_test(event, time, change, treated) -> JointRankResult:
     if n1 == 0 or n2 == 0:
         raise ValueError("both arms need participants")
     statistic = (scores * treated).sum(axis=-1)
-    variance = n1 * n2 / (n * (n - 1)) * (scores ** 2).sum(axis=-1)
+    variance = n1 * n2 / (n * (n - 1)) * (scores**2).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(variance > 0, statistic / np.sqrt(variance), 0.0)[()]
     return JointRankResult(statistic, variance, z, 2 * _st.norm.sf(np.abs(z)))

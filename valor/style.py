@@ -3,6 +3,7 @@
 Okabe & Ito (2008) colours; arms also differ by line style and marker, so no
 figure relies on colour alone.
 """
+
 from __future__ import annotations
 
 import matplotlib as mpl
@@ -22,8 +23,7 @@ ARM_COLOURS = {"tofersen": OKABE_ITO["blue"], "placebo": OKABE_ITO["vermillion"]
 ARM_LINESTYLES = {"tofersen": "-", "placebo": "--"}
 ARM_MARKERS = {"tofersen": "o", "placebo": "s"}
 # Strata get colours distinct from the arms' (faster: green, slower: black).
-POPULATION_COLOURS = {"faster": OKABE_ITO["green"], "slower": OKABE_ITO["black"],
-                      "all": "#595959"}
+POPULATION_COLOURS = {"faster": OKABE_ITO["green"], "slower": OKABE_ITO["black"], "all": "#595959"}
 NEUTRAL = "#595959"  # grey with 7:1 contrast on white, for secondary text
 
 RC = {
@@ -35,9 +35,9 @@ RC = {
     "axes.labelsize": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
-                                         ("blue", "vermillion", "green", "orange",
-                                          "purple", "sky_blue", "black")]),
+    "axes.prop_cycle": mpl.cycler(
+        color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "black")]
+    ),
     "legend.frameon": False,
     "figure.constrained_layout.use": True,
 }

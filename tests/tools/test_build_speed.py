@@ -1,10 +1,12 @@
 """The build's short cuts: the up-to-date check and the hard-linking swap must never publish stale pages."""
+
 from __future__ import annotations
 
 import os
 import time
 
 from book import tree_digest
+
 from booktools import build, uptodate
 
 

@@ -3,6 +3,7 @@
 Each case builds a small Sphinx project (MyST, sphinx-exercise and the extension)
 with warnings as errors, in a subprocess.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -76,10 +77,14 @@ def build(tmp_path, hide: bool, hidden_option: str = "") -> tuple[int, str, str]
         f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['myst_parser', 'sphinx_exercise', 'valor_solutions']\n"
         f"hide_solutions = {hide}\n"
-        "exercise_style = 'solution_follow_exercise'\n")
+        "exercise_style = 'solution_follow_exercise'\n"
+    )
     (src / "index.md").write_text(PAGE.replace("HIDDEN_OPTION", hidden_option))
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(out)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(out)],
+        capture_output=True,
+        text=True,
+    )
     page = (out / "index.html").read_text() if (out / "index.html").exists() else ""
     return run.returncode, page, run.stderr
 
@@ -89,8 +94,14 @@ def test_hide_solutions_removes_every_solution_and_keeps_the_rest(tmp_path):
     assert code == 0, err
     for text in ("Gated answer one", "gated code one", "Gated answer two", "Plain answer three"):
         assert text not in page
-    for text in ("Before the exercises", "First question", "Between the exercises",
-                 "Second question", "Third question", "After the exercises"):
+    for text in (
+        "Before the exercises",
+        "First question",
+        "Between the exercises",
+        "Second question",
+        "Third question",
+        "After the exercises",
+    ):
         assert text in page
     assert 'id="ex-one"' in page and 'id="ex-three"' in page
     assert 'class="solution' not in page
@@ -99,8 +110,14 @@ def test_hide_solutions_removes_every_solution_and_keeps_the_rest(tmp_path):
 def test_without_hiding_every_solution_shows(tmp_path):
     code, page, err = build(tmp_path, hide=False)
     assert code == 0, err
-    for text in ("Gated answer one", "gated code one", "Gated answer two", "Plain answer three",
-                 "Between the exercises", "After the exercises"):
+    for text in (
+        "Gated answer one",
+        "gated code one",
+        "Gated answer two",
+        "Plain answer three",
+        "Between the exercises",
+        "After the exercises",
+    ):
         assert text in page
     assert page.count('class="solution') >= 3
 

@@ -6,12 +6,13 @@ introduction) and the back matter: parts captioned "Back matter", "For instructo
 and readers" or "Appendix ...". A new chapter in any other part is held to this.
 The notebook tests (test_notebooks.py) execute the solution code cells.
 """
+
 from __future__ import annotations
 
 import jupytext
 import pytest
-
 from book import ROOT, content_chapters
+
 from booktools import teaching
 
 MIN_EXERCISES = 2
@@ -32,8 +33,10 @@ def problems(text: str) -> list[str]:
     if s.objectives_line is None:
         found.append("no learning-objectives block (```{admonition} Learning objectives)")
     elif not s.objectives_open_the_chapter:
-        found.append(f"the learning objectives (line {s.objectives_line}) must be a list in the "
-                     "chapter's opening section, before its second ## heading")
+        found.append(
+            f"the learning objectives (line {s.objectives_line}) must be a list in the "
+            "chapter's opening section, before its second ## heading"
+        )
     if len(s.exercises) < MIN_EXERCISES:
         found.append(f"{len(s.exercises)} exercise(s) with a :label:; at least {MIN_EXERCISES} needed")
     for label, solutions in s.solved().items():
@@ -41,10 +44,14 @@ def problems(text: str) -> list[str]:
             found.append(f"exercise '{label}' has no solution")
         for sol in solutions:
             if not sol.dropdown:
-                found.append(f"the solution to '{label}' (line {sol.line}) is not in a dropdown (:class: dropdown)")
+                found.append(
+                    f"the solution to '{label}' (line {sol.line}) is not in a dropdown (:class: dropdown)"
+                )
             for line in sol.inert_code:
-                found.append(f"the solution to '{label}' has Python in a plain code fence (line {line}): "
-                             "use a gated solution with a {code-cell} so that it executes")
+                found.append(
+                    f"the solution to '{label}' has Python in a plain code fence (line {line}): "
+                    "use a gated solution with a {code-cell} so that it executes"
+                )
     for sol in s.solutions:
         if sol.target not in s.exercises:
             found.append(f"a solution (line {sol.line}) targets '{sol.target}', which is no exercise here")
@@ -112,20 +119,36 @@ def test_checker_accepts_the_skeleton():
     assert problems(GOOD) == []
     s = teaching.structure(GOOD)
     assert list(s.exercises) == ["ex-a", "ex-b"]
-    assert [(x.target, x.gated, x.dropdown) for x in s.solutions] == [("ex-a", True, True), ("ex-b", False, True)]
+    assert [(x.target, x.gated, x.dropdown) for x in s.solutions] == [
+        ("ex-a", True, True),
+        ("ex-b", False, True),
+    ]
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda t: t.replace("Learning objectives", "Aims"), "no learning-objectives block"),
-    (lambda t: t.replace("- one\n- two\n", "One and two.\n"), "must be a list"),
-    (lambda t: t.replace("```{admonition} Learning objectives\n:class: tip\n\n- one\n- two\n```\n", "Intro.\n")
-     .replace("## Content\n", "## Content\n\n```{admonition} Learning objectives\n- x\n```\n"), "opening section"),
-    (lambda t: t.split(":::{exercise}")[0], "1 exercise(s)"),
-    (lambda t: t.replace(":::{solution} ex-b\n:class: dropdown\n\nAnswer B.\n:::\n", ""), "'ex-b' has no solution"),
-    (lambda t: t.replace("```{solution-start} ex-a\n:class: dropdown\n", "```{solution-start} ex-a\n"), "not in a dropdown"),
-    (lambda t: t.replace("Answer B.", "```python\nprint('B')\n```"), "plain code fence"),
-    (lambda t: t.replace(":::{solution} ex-b", ":::{solution} ex-c"), "targets 'ex-c'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda t: t.replace("Learning objectives", "Aims"), "no learning-objectives block"),
+        (lambda t: t.replace("- one\n- two\n", "One and two.\n"), "must be a list"),
+        (
+            lambda t: t.replace(
+                "```{admonition} Learning objectives\n:class: tip\n\n- one\n- two\n```\n", "Intro.\n"
+            ).replace("## Content\n", "## Content\n\n```{admonition} Learning objectives\n- x\n```\n"),
+            "opening section",
+        ),
+        (lambda t: t.split(":::{exercise}")[0], "1 exercise(s)"),
+        (
+            lambda t: t.replace(":::{solution} ex-b\n:class: dropdown\n\nAnswer B.\n:::\n", ""),
+            "'ex-b' has no solution",
+        ),
+        (
+            lambda t: t.replace("```{solution-start} ex-a\n:class: dropdown\n", "```{solution-start} ex-a\n"),
+            "not in a dropdown",
+        ),
+        (lambda t: t.replace("Answer B.", "```python\nprint('B')\n```"), "plain code fence"),
+        (lambda t: t.replace(":::{solution} ex-b", ":::{solution} ex-c"), "targets 'ex-c'"),
+    ],
+)
 def test_checker_catches(change, message):
     found = problems(change(GOOD))
     assert any(message in f for f in found), found
@@ -138,6 +161,7 @@ def test_headings_inside_code_do_not_count():
 
 
 # -- stripping solutions for the student edition ---------------------------------
+
 
 def test_strip_solutions_removes_plain_and_gated():
     stripped = teaching.strip_solutions(GOOD)

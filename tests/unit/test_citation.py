@@ -1,6 +1,7 @@
 """CITATION.cff is valid Citation File Format 1.2.0 and names the book's version;
 the licences (text CC BY 4.0, code MIT) are stated in the repository, the README
 and the book."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,21 +9,58 @@ import re
 
 import pytest
 import yaml
+from book import ROOT, toc_docnames
 
 import valor
-from book import ROOT, toc_docnames
 from valor import citation
 
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 # Keys and types from the CFF 1.2.0 schema (required: cff-version, message, title, authors).
-CFF_TYPES = {"cff-version": str, "message": str, "title": str, "authors": list, "version": str,
-             "date-released": str, "type": str, "abstract": str, "keywords": list, "license": (str, list),
-             "url": str, "repository-code": str, "doi": str, "identifiers": list, "references": list,
-             "preferred-citation": dict, "contact": list, "commit": str, "license-url": str,
-             "repository": str, "repository-artifact": str}
-PERSON_KEYS = {"family-names", "given-names", "name-particle", "name-suffix", "affiliation", "email",
-               "orcid", "website", "alias", "address", "city", "country", "post-code", "region",
-               "tel", "fax", "date-start", "date-end", "location", "name"}
+CFF_TYPES = {
+    "cff-version": str,
+    "message": str,
+    "title": str,
+    "authors": list,
+    "version": str,
+    "date-released": str,
+    "type": str,
+    "abstract": str,
+    "keywords": list,
+    "license": (str, list),
+    "url": str,
+    "repository-code": str,
+    "doi": str,
+    "identifiers": list,
+    "references": list,
+    "preferred-citation": dict,
+    "contact": list,
+    "commit": str,
+    "license-url": str,
+    "repository": str,
+    "repository-artifact": str,
+}
+PERSON_KEYS = {
+    "family-names",
+    "given-names",
+    "name-particle",
+    "name-suffix",
+    "affiliation",
+    "email",
+    "orcid",
+    "website",
+    "alias",
+    "address",
+    "city",
+    "country",
+    "post-code",
+    "region",
+    "tel",
+    "fax",
+    "date-start",
+    "date-end",
+    "location",
+    "name",
+}
 
 
 def test_citation_cff_is_valid_cff_1_2_0():
@@ -31,7 +69,9 @@ def test_citation_cff_is_valid_cff_1_2_0():
     assert CFF["cff-version"] == "1.2.0"
     for key, value in CFF.items():
         assert key in CFF_TYPES, f"'{key}' is not a CFF 1.2.0 key"
-        assert isinstance(value, CFF_TYPES[key]), f"'{key}' must be {CFF_TYPES[key]}, not {type(value).__name__}"
+        assert isinstance(value, CFF_TYPES[key]), (
+            f"'{key}' must be {CFF_TYPES[key]}, not {type(value).__name__}"
+        )
     assert CFF["type"] in ("software", "dataset")
     assert CFF["authors"], "at least one author"
     for author in CFF["authors"]:
@@ -45,12 +85,15 @@ def test_citation_cff_is_valid_cff_1_2_0():
 def test_citation_version_is_the_books():
     assert CFF["version"] == valor.__version__, (
         f"CITATION.cff says version {CFF['version']}, valor/__init__.py {valor.__version__}: "
-        "set `version` (and `date-released`) in CITATION.cff when you bump the version")
+        "set `version` (and `date-released`) in CITATION.cff when you bump the version"
+    )
 
 
 def test_citation_date_matches_the_changelog():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    match = re.search(rf"^##\s*\[?{re.escape(valor.__version__)}\]?\s*\((\d{{4}}-\d{{2}}-\d{{2}})\)", changelog, re.M)
+    match = re.search(
+        rf"^##\s*\[?{re.escape(valor.__version__)}\]?\s*\((\d{{4}}-\d{{2}}-\d{{2}})\)", changelog, re.M
+    )
     if match is None:
         pytest.fail(f"CHANGELOG.md has no '## {valor.__version__} (YYYY-MM-DD)' heading", pytrace=False)
     assert CFF["date-released"] == match[1]
@@ -73,8 +116,13 @@ def test_citation_forms():
 
 
 def test_citation_authors_as_persons():
-    cff = {"authors": [{"family-names": "Doe", "given-names": "Jane"}, {"name": "A Team"}],
-           "title": "T", "version": "1.0.0", "date-released": "2030-01-02", "license": "MIT"}
+    cff = {
+        "authors": [{"family-names": "Doe", "given-names": "Jane"}, {"name": "A Team"}],
+        "title": "T",
+        "version": "1.0.0",
+        "date-released": "2030-01-02",
+        "license": "MIT",
+    }
     assert citation.authors(cff) == ["Doe, Jane", "A Team"]
     assert citation.year(cff) == 2030
     assert "author  = {Doe, Jane and {A Team}}" in citation.bibtex(cff)

@@ -1,5 +1,6 @@
 """The context chapters' logic: mechanism and timeline figures, the fact check, and the
 regulatory tables (valor.figures_context, valor.factcheck, rule percent_matches_counts)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,9 @@ matplotlib.use("Agg")  # tests only; notebooks never set a backend
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from book import ROOT
 from matplotlib.figure import Figure
 
-from book import ROOT
 from valor import data, factcheck, figures_context, rules
 
 
@@ -31,12 +32,22 @@ def _texts(fig) -> list[str]:
 
 # -- mechanism diagram ------------------------------------------------------------
 
+
 def test_mechanism_diagram_shows_each_step_of_the_mechanism():
     fig = figures_context.mechanism_diagram()
     assert isinstance(fig, Figure)
     text = " ".join(_texts(fig)).replace("\n", " ")
-    for step in ("SOD1 gene", "SOD1 mRNA", "SOD1 protein", "antisense", "RNase H",
-                 "Less SOD1", "CSF total SOD1", "(NfL)", "ALSFRS-R"):
+    for step in (
+        "SOD1 gene",
+        "SOD1 mRNA",
+        "SOD1 protein",
+        "antisense",
+        "RNase H",
+        "Less SOD1",
+        "CSF total SOD1",
+        "(NfL)",
+        "ALSFRS-R",
+    ):
         assert step in text, step
 
 
@@ -54,6 +65,7 @@ def test_mechanism_diagram_kinds_differ_by_line_style_not_only_colour():
 
 
 # -- timeline ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def timeline():
@@ -82,8 +94,7 @@ def test_valor_period_comes_from_design(design):
 def test_timeline_labels_every_event_with_its_date(timeline, design):
     fig = figures_context.regulatory_timeline(timeline, design)
     ax = fig.axes[0]
-    annotations = [c.get_text() for c in ax.get_children()
-                   if isinstance(c, matplotlib.text.Annotation)]
+    annotations = [c.get_text() for c in ax.get_children() if isinstance(c, matplotlib.text.Annotation)]
     assert len(annotations) == len(timeline)
     for _, row in timeline.iterrows():
         assert f"{row['label']}\n{figures_context.date_text(row)}" in annotations
@@ -102,14 +113,26 @@ def test_timeline_marks_month_only_events_hollow(timeline, design):
 
 
 def test_timeline_follows_the_data(timeline, design):
-    extra = pd.DataFrame([{"event_id": "x", "year": 2025, "month": 6, "day": 2,
-                           "agency": "FDA", "event": "test", "label": "A test event"}])
+    extra = pd.DataFrame(
+        [
+            {
+                "event_id": "x",
+                "year": 2025,
+                "month": 6,
+                "day": 2,
+                "agency": "FDA",
+                "event": "test",
+                "label": "A test event",
+            }
+        ]
+    )
     grown = pd.concat([timeline, extra], ignore_index=True)
     fig = figures_context.regulatory_timeline(grown, design)
     assert "A test event\n2 Jun 2025" in [t.get_text() for t in fig.axes[0].texts]
 
 
 # -- fact check -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def tables():
@@ -126,7 +149,7 @@ def test_fact_check_table_has_every_claim_and_verdict(tables):
     rows = _table_rows(markdown)
     claims = tables["fact_check"]
     assert len(rows) == len(claims)
-    for row, (_, claim) in zip(rows, claims.iterrows()):
+    for row, (_, claim) in zip(rows, claims.iterrows(), strict=True):
         topic = factcheck.TOPIC_LABELS[claim["topic"]]
         assert row[1] == f"*{topic}.* " + " ".join(claim["claim"].split())
         assert row[2] == f"**{factcheck.VERDICT_LABELS[claim['verdict']]}**"
@@ -136,22 +159,20 @@ def test_fact_check_table_has_every_claim_and_verdict(tables):
 def test_every_verdict_has_a_label_and_the_schema_allows_only_those():
     assert set(factcheck.verdicts()) == {"correct", "imprecise", "unverified", "wrong"}
     assert set(factcheck.VERDICT_LABELS) == set(factcheck.verdicts())
-    assert set(factcheck.TOPIC_LABELS) == set(
-        data.table_spec("fact_check")["columns"]["topic"]["allowed"])
+    assert set(factcheck.TOPIC_LABELS) == set(data.table_spec("fact_check")["columns"]["topic"]["allowed"])
 
 
 def test_evidence_is_filled_from_the_data(tables):
     rows = factcheck.fact_check_rows(tables)
     for text in rows["evidence_text"]:
         assert "{" not in text and "}" not in text
-    evidence = dict(zip(rows["claim_id"], rows["evidence_text"]))
+    evidence = dict(zip(rows["claim_id"], rows["evidence_text"], strict=True))
     # worked by hand from the slide's tofersen:placebo ratios (0.62, 0.33) and the
     # abstract's counts: the usual account's 38% and 67% are 1 - ratio
     assert "1 − 0.62 = 38%" in evidence["csf_sod1_percent"]
     assert "1 − 0.33 = 67%" in evidence["nfl_percent"]
     assert "108 randomised 2:1: 72 to tofersen, 36 to placebo" in evidence["sample_total"]
-    assert "3 loading doses 14 days apart, then 5 maintenance doses every 28 days" \
-        in evidence["schedule"]
+    assert "3 loading doses 14 days apart, then 5 maintenance doses every 28 days" in evidence["schedule"]
 
 
 def _edited(tables, name, where: dict, column: str, value):
@@ -174,26 +195,38 @@ def test_evidence_reads_the_canonical_tables_only():
 
 
 def test_evidence_changes_with_the_biomarker_table(tables):
-    changed = _edited(tables, "biomarker_week28",
-                      {"biomarker": "csf_sod1", "population": "faster",
-                       "comparison": "tofersen:placebo"}, "estimate", 0.5)
+    changed = _edited(
+        tables,
+        "biomarker_week28",
+        {"biomarker": "csf_sod1", "population": "faster", "comparison": "tofersen:placebo"},
+        "estimate",
+        0.5,
+    )
     rows = factcheck.fact_check_rows(changed).set_index("claim_id")
     assert "1 − 0.50 = 50%" in rows.at["csf_sod1_percent", "evidence_text"]
-    assert "1 − 0.62 = 38%" in factcheck.fact_check_rows(tables).set_index(
-        "claim_id").at["csf_sod1_percent", "evidence_text"]
+    assert (
+        "1 − 0.62 = 38%"
+        in factcheck.fact_check_rows(tables).set_index("claim_id").at["csf_sod1_percent", "evidence_text"]
+    )
 
 
 def test_evidence_changes_with_the_extension_tables(tables):
     # week 52 (data/ole_week52.csv): the slide's 3.5 (0.4 to 6.7) becomes 2.5
-    changed = _edited(tables, "ole_week52", {"endpoint": "alsfrs_r", "comparison": "difference"},
-                      "estimate", 2.5)
+    changed = _edited(
+        tables, "ole_week52", {"endpoint": "alsfrs_r", "comparison": "difference"}, "estimate", 2.5
+    )
     rows = factcheck.fact_check_rows(changed).set_index("claim_id")
     assert "difference 2.5 (95% CI 0.4 to 6.7)" in rows.at["alsfrs_12_months", "evidence_text"]
     # week 40 (data/ole_oct2021.csv): early-start NfL ratio 0.45 is a 55% fall; 0.30 is 70%
     before = factcheck.fact_check_rows(tables).set_index("claim_id")
     assert "NfL down 55%" in before.at["biomarkers_12_months", "evidence_text"]
-    changed = _edited(tables, "ole_oct2021", {"endpoint": "plasma_nfl", "population": "faster",
-                                              "comparison": "early start"}, "estimate", 0.30)
+    changed = _edited(
+        tables,
+        "ole_oct2021",
+        {"endpoint": "plasma_nfl", "population": "faster", "comparison": "early start"},
+        "estimate",
+        0.30,
+    )
     rows = factcheck.fact_check_rows(changed).set_index("claim_id")
     assert "NfL down 70%" in rows.at["biomarkers_12_months", "evidence_text"]
 
@@ -221,8 +254,7 @@ def test_unknown_source_key_is_reported(tables):
 
 def test_verdict_counts_include_verdicts_nobody_got():
     claims = pd.DataFrame({"verdict": ["correct", "correct", "unverified"]})
-    assert factcheck.verdict_counts(claims) == {"correct": 2, "imprecise": 0,
-                                                "unverified": 1, "wrong": 0}
+    assert factcheck.verdict_counts(claims) == {"correct": 2, "imprecise": 0, "unverified": 1, "wrong": 0}
 
 
 @pytest.fixture
@@ -239,12 +271,16 @@ def test_a_verdict_outside_the_schema_is_rejected(book_copy):
     path = book_copy / "data" / "fact_check.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",correct,", ",mostly right,", 1), encoding="utf-8")
-    with pytest.raises(data.DataError, match=r"fact_check\.csv, line 2.*column 'verdict'.*"
-                                             r"correct, imprecise, unverified, wrong"):
+    with pytest.raises(
+        data.DataError,
+        match=r"fact_check\.csv, line 2.*column 'verdict'.*"
+        r"correct, imprecise, unverified, wrong",
+    ):
         data.load("fact_check")
 
 
 # -- regulatory tables ------------------------------------------------------------
+
 
 def test_votes_table_keeps_every_report():
     votes = data.load("regulatory_votes")
@@ -256,17 +292,46 @@ def test_votes_table_keeps_every_report():
 
 
 def test_safety_table_computes_rates_only_where_both_numbers_are_reported():
-    safety = pd.DataFrame([
-        {"report": "A", "population": "p", "data_cut": "c", "event": "e", "counted": "participants",
-         "n": 4, "denominator": 72, "percent_reported": 5.6, "source_key": "biogen2021ana"},
-        {"report": "B", "population": "p", "data_cut": "c", "event": "e", "counted": "events",
-         "n": 4, "denominator": pd.NA, "percent_reported": pd.NA, "source_key": "lovett2025"},
-        {"report": "C", "population": "p", "data_cut": "c", "event": "e", "counted": "participants",
-         "n": pd.NA, "denominator": 147, "percent_reported": 4.1, "source_key": "emasmpc"},
-    ])
+    safety = pd.DataFrame(
+        [
+            {
+                "report": "A",
+                "population": "p",
+                "data_cut": "c",
+                "event": "e",
+                "counted": "participants",
+                "n": 4,
+                "denominator": 72,
+                "percent_reported": 5.6,
+                "source_key": "biogen2021ana",
+            },
+            {
+                "report": "B",
+                "population": "p",
+                "data_cut": "c",
+                "event": "e",
+                "counted": "events",
+                "n": 4,
+                "denominator": pd.NA,
+                "percent_reported": pd.NA,
+                "source_key": "lovett2025",
+            },
+            {
+                "report": "C",
+                "population": "p",
+                "data_cut": "c",
+                "event": "e",
+                "counted": "participants",
+                "n": pd.NA,
+                "denominator": 147,
+                "percent_reported": 4.1,
+                "source_key": "emasmpc",
+            },
+        ]
+    )
     rows = _table_rows(factcheck.safety_markdown(safety))
     assert len(rows) == 3  # one per report: nothing merged or summed
-    assert rows[0][3:] == ["4 of 72 participants", "5.6% / 5.6%"]   # 4 / 72 = 5.56%
+    assert rows[0][3:] == ["4 of 72 participants", "5.6% / 5.6%"]  # 4 / 72 = 5.56%
     assert rows[1][3:] == ["4 events", "— / not reported"]
     assert rows[2][3:] == ["not reported (of 147 participants)", "— / 4.1%"]
     assert rows[0][1] == "p (c)"
@@ -278,11 +343,13 @@ def test_safety_table_of_the_book_lists_every_row():
 
 
 def test_rule_percent_matches_counts():
-    frame = pd.DataFrame({
-        "n": pd.array([4, 2, 4, None, 3], dtype="Int64"),
-        "denominator": pd.array([72, 104, 72, 147, None], dtype="Int64"),
-        "percent_reported": pd.array([5.6, 2.0, 8.0, 4.1, 9.0], dtype="Float64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([4, 2, 4, None, 3], dtype="Int64"),
+            "denominator": pd.array([72, 104, 72, 147, None], dtype="Int64"),
+            "percent_reported": pd.array([5.6, 2.0, 8.0, 4.1, 9.0], dtype="Float64"),
+        }
+    )
     keeps = rules.get("percent_matches_counts").keeps(frame)
     # 5.56% ok; 1.92% printed 2.0 ok (rounding); 5.56% printed 8.0 broken; rest unknown
     assert keeps.tolist() == [True, True, False, True, True]
@@ -298,23 +365,24 @@ def test_broken_safety_percentage_stops_validation(book_copy):
 
 # -- background facts -------------------------------------------------------------
 
+
 def test_alsfrs_structure_agrees_with_the_design_table():
     facts = data.load("background_facts").set_index("parameter")["value"]
     design = data.load("design").set_index("parameter")["value"]
     assert facts["alsfrs_items"] * facts["alsfrs_item_max"] == design["alsfrs_r_max"]
-    assert (facts["alsfrs_bulbar_items"] + facts["alsfrs_limb_items"]
-            + facts["alsfrs_respiratory_items"]) == facts["alsfrs_items"]
+    assert (
+        facts["alsfrs_bulbar_items"] + facts["alsfrs_limb_items"] + facts["alsfrs_respiratory_items"]
+    ) == facts["alsfrs_items"]
 
 
 def test_safety_lookup_and_its_text():
     safety = data.load("safety_serious_neuro")
-    row = factcheck.safety_row(safety, "VALOR slides", "any serious neurologic event",
-                               "VALOR, tofersen arm")
+    row = factcheck.safety_row(safety, "VALOR slides", "any serious neurologic event", "VALOR, tofersen arm")
     # the adverse-event slide: 4 of 72 tofersen participants, printed 5.6%
     assert factcheck.count_text(row) == "4 of 72"
     assert factcheck.printed_percent(row) == "5.6%"
     pooled = factcheck.safety_row(safety, "Lovett et al. pooled review", "myelitis")
-    assert factcheck.count_text(pooled) == "4"                  # events, no denominator
+    assert factcheck.count_text(pooled) == "4"  # events, no denominator
     assert factcheck.printed_percent(pooled) == factcheck.NOT_REPORTED
     tofersen_rows = safety[safety["population"] != "VALOR, placebo arm"]
     with pytest.raises(KeyError, match="found 2"):  # VALOR alone and VALOR + extension

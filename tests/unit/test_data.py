@@ -1,4 +1,5 @@
 """Every data file validates, is described in the manifest, and cites real sources."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -62,7 +63,9 @@ def test_enrolment_adds_up_and_matches_the_trial():
 def test_week28_difference_is_consistent_with_the_arms():
     frame = data.load("alsfrs_week28").set_index(["population", "comparison"])
     for population in ("faster", "slower"):
-        arms = frame.loc[(population, "tofersen"), "estimate"] - frame.loc[(population, "placebo"), "estimate"]
+        arms = (
+            frame.loc[(population, "tofersen"), "estimate"] - frame.loc[(population, "placebo"), "estimate"]
+        )
         assert abs(frame.loc[(population, "difference"), "estimate"] - arms) < 0.06
     p_row = frame.loc[("faster", "tofersen vs placebo")]
     assert p_row["test"] == "joint rank test"

@@ -1,11 +1,12 @@
 """A broken data file gives one clear message: file, line, column and the rule broken."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
-
 from book import ROOT
+
 from valor import data
 
 HEADER = "population,arm,n,source_key,source_location,confidence\n"
@@ -52,7 +53,8 @@ def test_header_only(book):
 
 def test_not_utf8(book):
     (book / "data" / "enrolment.csv").write_bytes(
-        (HEADER + ROW).encode() + "slower,placebo,15,biogen2021ana,l\u00e9gende,high\n".encode("latin-1"))
+        (HEADER + ROW).encode() + "slower,placebo,15,biogen2021ana,l\u00e9gende,high\n".encode("latin-1")
+    )
     message = error_of("enrolment")
     assert "data/enrolment.csv, line 3: not valid UTF-8 (byte 0xe9)" in message
 
@@ -65,30 +67,63 @@ def test_missing_column(book):
 
 
 EDITS = {
-    "duplicated key": ("enrolment", "slower,placebo,15", "faster,placebo,15",
-                       "data/enrolment.csv, line 9 (data row 8): duplicate key (population=faster, arm=placebo)"),
-    "text in a numeric column": ("enrolment", "slower,placebo,15", "slower,placebo,fifteen",
-                                 "data/enrolment.csv, line 9 (data row 8), column 'n': "
-                                 "expected a number (int) (found 'fifteen')"),
-    "fraction in an integer column": ("enrolment", "slower,placebo,15", "slower,placebo,15.5",
-                                      "column 'n': expected a whole number (found '15.5')"),
-    "negative count": ("enrolment", "slower,placebo,15", "slower,placebo,-15",
-                       "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)"),
-    "totals that do not add up": ("enrolment", "all,both,108", "all,both,110",
-                                  "data/enrolment.csv, line 4 (data row 3), columns population, arm, n: "
-                                  "rule 'group_totals' broken"),
-    "inverted CI bounds": ("alsfrs_week28", "1.2,-3.2,5.5", "1.2,5.5,-3.2",
-                           "data/alsfrs_week28.csv, line 4 (data row 3), columns ci_low, estimate, ci_high: "
-                           "rule 'ci_order' broken: the 95% CI must hold the estimate"),
-    "P outside [0, 1]": ("alsfrs_week28", ",0.97,", ",1.97,",
-                         "data/alsfrs_week28.csv, line 5 (data row 4), column 'p_value': must be ≤ 1 (found 1.97)"),
+    "duplicated key": (
+        "enrolment",
+        "slower,placebo,15",
+        "faster,placebo,15",
+        "data/enrolment.csv, line 9 (data row 8): duplicate key (population=faster, arm=placebo)",
+    ),
+    "text in a numeric column": (
+        "enrolment",
+        "slower,placebo,15",
+        "slower,placebo,fifteen",
+        "data/enrolment.csv, line 9 (data row 8), column 'n': expected a number (int) (found 'fifteen')",
+    ),
+    "fraction in an integer column": (
+        "enrolment",
+        "slower,placebo,15",
+        "slower,placebo,15.5",
+        "column 'n': expected a whole number (found '15.5')",
+    ),
+    "negative count": (
+        "enrolment",
+        "slower,placebo,15",
+        "slower,placebo,-15",
+        "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)",
+    ),
+    "totals that do not add up": (
+        "enrolment",
+        "all,both,108",
+        "all,both,110",
+        "data/enrolment.csv, line 4 (data row 3), columns population, arm, n: rule 'group_totals' broken",
+    ),
+    "inverted CI bounds": (
+        "alsfrs_week28",
+        "1.2,-3.2,5.5",
+        "1.2,5.5,-3.2",
+        "data/alsfrs_week28.csv, line 4 (data row 3), columns ci_low, estimate, ci_high: "
+        "rule 'ci_order' broken: the 95% CI must hold the estimate",
+    ),
+    "P outside [0, 1]": (
+        "alsfrs_week28",
+        ",0.97,",
+        ",1.97,",
+        "data/alsfrs_week28.csv, line 5 (data row 4), column 'p_value': must be ≤ 1 (found 1.97)",
+    ),
     "difference inconsistent with the arms": (
-        "alsfrs_week28", "difference,adjusted mean difference,1.4", "difference,adjusted mean difference,4.1",
+        "alsfrs_week28",
+        "difference,adjusted mean difference,1.4",
+        "difference,adjusted mean difference,4.1",
         "data/alsfrs_week28.csv, line 8 (data row 7), columns comparison, estimate: "
-        "rule 'difference_matches_arms' broken"),
-    "unknown source key": ("enrolment", "slower,placebo,15,biogen2021ana", "slower,placebo,15,nosuchsource",
-                           "data/enrolment.csv, line 9 (data row 8), column 'source_key': source key not "
-                           "found in references.bib (found 'nosuchsource')"),
+        "rule 'difference_matches_arms' broken",
+    ),
+    "unknown source key": (
+        "enrolment",
+        "slower,placebo,15,biogen2021ana",
+        "slower,placebo,15,nosuchsource",
+        "data/enrolment.csv, line 9 (data row 8), column 'source_key': source key not "
+        "found in references.bib (found 'nosuchsource')",
+    ),
 }
 
 
@@ -100,11 +135,20 @@ def test_broken_value_is_reported_with_file_line_column_and_rule(book, case):
 
 
 def test_bad_confidence_and_value_not_allowed(book):
-    edit(book / "data" / "enrolment.csv", "slower,placebo,15,biogen2021ana,\"ALSFRS-R slide, legend of the left panel (n=15)\",high",
-         "slower,plasebo,15,biogen2021ana,\"ALSFRS-R slide, legend of the left panel (n=15)\",certain")
+    edit(
+        book / "data" / "enrolment.csv",
+        'slower,placebo,15,biogen2021ana,"ALSFRS-R slide, legend of the left panel (n=15)",high',
+        'slower,plasebo,15,biogen2021ana,"ALSFRS-R slide, legend of the left panel (n=15)",certain',
+    )
     message = error_of("enrolment")
-    assert "line 9 (data row 8), column 'arm': must be one of tofersen, placebo, both (found 'plasebo')" in message
-    assert "line 9 (data row 8), column 'confidence': must be one of high, medium, low (found 'certain')" in message
+    assert (
+        "line 9 (data row 8), column 'arm': must be one of tofersen, placebo, both (found 'plasebo')"
+        in message
+    )
+    assert (
+        "line 9 (data row 8), column 'confidence': must be one of high, medium, low (found 'certain')"
+        in message
+    )
 
 
 def test_unlisted_csv_is_reported(book):

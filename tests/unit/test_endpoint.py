@@ -1,4 +1,5 @@
 """The primary result read from data/, the event-table rule, and the chapter figures."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -45,8 +46,13 @@ def test_events_table_keeps_data_cuts_apart():
 
 
 def _events(percent, n_events=13, n_arm=72):
-    return pd.DataFrame({"n_events": pd.array([n_events], "Int64"), "n_arm": pd.array([n_arm], "Int64"),
-                         "percent": pd.array([percent], "Float64")})
+    return pd.DataFrame(
+        {
+            "n_events": pd.array([n_events], "Int64"),
+            "n_arm": pd.array([n_arm], "Int64"),
+            "percent": pd.array([percent], "Float64"),
+        }
+    )
 
 
 def test_percent_rule_accepts_rounding_and_missing_counts():
@@ -69,11 +75,15 @@ def test_event_counts_add_up_in_the_july_cut():
 
 
 def test_figures_are_drawn_from_data(alsfrs):
-    figs = [fe.primary_result(alsfrs), fe.hazard_ratio_forest(data.load("hazard_ratios")),
-            fe.compatibility_curve(1.2, 2.2, 0.97),
-            fe.power_curve(np.linspace(0, 8, 5), np.linspace(0.05, 0.9, 5), np.linspace(0.05, 0.9, 5),
-                           np.full(5, 0.003), 1.2),
-            fe.power_lines(np.arange(5), {"a": np.linspace(0, 1, 5)}, xlabel="x")]
+    figs = [
+        fe.primary_result(alsfrs),
+        fe.hazard_ratio_forest(data.load("hazard_ratios")),
+        fe.compatibility_curve(1.2, 2.2, 0.97),
+        fe.power_curve(
+            np.linspace(0, 8, 5), np.linspace(0.05, 0.9, 5), np.linspace(0.05, 0.9, 5), np.full(5, 0.003), 1.2
+        ),
+        fe.power_lines(np.arange(5), {"a": np.linspace(0, 1, 5)}, xlabel="x"),
+    ]
     for fig in figs:
         assert isinstance(fig, Figure)
     # the forest plot has one y tick per hazard-ratio row

@@ -1,4 +1,5 @@
 """Figures and summary tables of the biomarker and extension chapters."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,11 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from book import ROOT
 
 from valor import data, lagged
 from valor import figures_biomarkers as fb
-
-from book import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -24,17 +24,22 @@ def _close_figures():
 
 
 def week28_frame(t=0.5, p=1.25, r=0.4):
-    return pd.DataFrame({"biomarker": ["csf_sod1"] * 3, "population": ["faster"] * 3,
-                         "comparison": ["tofersen", "placebo", "tofersen:placebo"],
-                         "estimate": [t, p, r]})
+    return pd.DataFrame(
+        {
+            "biomarker": ["csf_sod1"] * 3,
+            "population": ["faster"] * 3,
+            "comparison": ["tofersen", "placebo", "tofersen:placebo"],
+            "estimate": [t, p, r],
+        }
+    )
 
 
 def test_summary_separates_within_arm_change_from_placebo_relative_reduction():
     s = fb.biomarker_summary(week28_frame()).iloc[0]
-    assert s["tofersen_change"] == pytest.approx(-0.5)       # the tofersen arm halved
-    assert s["placebo_change"] == pytest.approx(0.25)        # placebo rose a quarter
-    assert s["computed_ratio"] == pytest.approx(0.4)         # 0.5 / 1.25
-    assert s["reduction_vs_placebo"] == pytest.approx(0.6)   # "a 60% reduction"
+    assert s["tofersen_change"] == pytest.approx(-0.5)  # the tofersen arm halved
+    assert s["placebo_change"] == pytest.approx(0.25)  # placebo rose a quarter
+    assert s["computed_ratio"] == pytest.approx(0.4)  # 0.5 / 1.25
+    assert s["reduction_vs_placebo"] == pytest.approx(0.6)  # "a 60% reduction"
 
 
 def test_summary_of_the_trial_data_shows_the_two_readings_differ():
@@ -68,14 +73,18 @@ def test_within_vs_relative_draws_three_bars_per_stratum():
     for ax in fig.axes:
         assert len(ax.patches) == 6
     heights = sorted(round(b.get_height(), 6) for b in fig.axes[0].patches)
-    assert heights[0] == pytest.approx(-40.0)   # slower stratum, tofersen arm, CSF SOD1
+    assert heights[0] == pytest.approx(-40.0)  # slower stratum, tofersen arm, CSF SOD1
 
 
 def test_time_course_marks_points_read_by_eye_as_hollow():
     tc, w28 = data.load("biomarker_timecourse"), data.load("biomarker_week28")
     fig = fb.biomarker_time_course(tc, w28)
-    hollow = sum(len(line.get_xdata()) for ax in fig.axes for line in ax.lines
-                 if line.get_marker() not in ("None", None, "") and line.get_markerfacecolor() == "white")
+    hollow = sum(
+        len(line.get_xdata())
+        for ax in fig.axes
+        for line in ax.lines
+        if line.get_marker() not in ("None", None, "") and line.get_markerfacecolor() == "white"
+    )
     assert hollow == len(tc)
 
 
@@ -105,7 +114,7 @@ def test_model_figures():
     m = lagged.LaggedModel(mean_slope=0.3, slope_sd=0.1, noise_sd=2.0, effect=0.5)
     grid = lagged.power_grid(m, 20, 10, [0, 10], [28, 52], n_sims=100, seed=1)
     fig = fb.power_vs_delay(grid)
-    assert len(fig.axes[0].lines) >= 4      # an analytic line and simulated points per length
+    assert len(fig.axes[0].lines) >= 4  # an analytic line and simulated points per length
     fig = fb.lag_courses(m, [0, 12], 52, 28)
     assert len(fig.axes[0].get_legend().get_texts()) == 3
 
@@ -115,9 +124,13 @@ def test_a_broken_ratio_row_stops_loading(tmp_path, monkeypatch):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "data", tmp_path / "data")
     path = tmp_path / "data" / "biomarker_week28.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "tofersen:placebo,ratio of tofersen to placebo (ratios to baseline),0.33",
-        "tofersen:placebo,ratio of tofersen to placebo (ratios to baseline),0.67"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "tofersen:placebo,ratio of tofersen to placebo (ratios to baseline),0.33",
+            "tofersen:placebo,ratio of tofersen to placebo (ratios to baseline),0.67",
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("VALOR_BOOK_ROOT", str(tmp_path))
     with pytest.raises(data.DataError, match="ratio_matches_arms") as err:
         data.load("biomarker_week28")

@@ -1,4 +1,5 @@
 """The lagged-effect model: placebo course, recovery of a known effect, seeding."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,6 +18,7 @@ def model(**kw):
 
 
 # -- the placebo course -------------------------------------------------------------
+
 
 def test_no_effect_gives_the_placebo_course_exactly():
     m = model(effect=0.0, delay=0.0)
@@ -49,7 +51,7 @@ def test_calibration_reproduces_the_placebo_mean_and_sd():
     assert m.mean_slope == pytest.approx(0.4)
     assert m.expected_change(20.0, start=None) == pytest.approx(-8.0)
     assert m.sd_change(20.0, start=None) == pytest.approx(6.0)
-    assert m.noise_sd ** 2 == pytest.approx(0.25 * 36.0)
+    assert m.noise_sd**2 == pytest.approx(0.25 * 36.0)
 
 
 def test_sd_from_ci_worked_by_hand():
@@ -62,6 +64,7 @@ def test_sd_from_ci_worked_by_hand():
 
 
 # -- a known effect is recovered ---------------------------------------------------------
+
 
 def test_disease_weeks_by_hand():
     m = model(effect=0.5, delay=8.0)
@@ -116,6 +119,7 @@ def test_implied_delay():
 
 # -- the test and the seeding --------------------------------------------------------------
 
+
 def test_welch_test_matches_scipy():
     rng = np.random.default_rng(6)
     a = rng.normal(1.0, 2.0, size=(5, 30))
@@ -132,7 +136,7 @@ def test_seeded_runs_repeat_exactly_and_seeds_differ():
     one = lagged.simulate_trial(m, 10, 5, WEEKS, n_sims=50, seed=7)
     two = lagged.simulate_trial(m, 10, 5, WEEKS, n_sims=50, seed=7)
     other = lagged.simulate_trial(m, 10, 5, WEEKS, n_sims=50, seed=8)
-    for x, y in zip(one, two):
+    for x, y in zip(one, two, strict=True):
         np.testing.assert_array_equal(x, y)
     assert not np.array_equal(one[0], other[0])
     g1 = lagged.power_grid(m, 10, 5, [0, 6], [28], n_sims=200, seed=9)

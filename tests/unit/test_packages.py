@@ -1,4 +1,5 @@
 """The science (valor) and the machinery (booktools) stay apart: valor never imports booktools."""
+
 import ast
 
 from book import ROOT
@@ -14,8 +15,11 @@ def imported_packages(path):
 
 
 def test_science_never_imports_machinery():
-    offenders = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "valor").rglob("*.py"))
-                 if "booktools" in set(imported_packages(p))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in sorted((ROOT / "valor").rglob("*.py"))
+        if "booktools" in set(imported_packages(p))
+    ]
     assert not offenders, f"valor modules importing booktools: {offenders}"
 
 

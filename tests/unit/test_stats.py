@@ -1,5 +1,6 @@
 """Unit tests of valor.stats: reconstruction from a CI, power, sample size,
 trial length, heterogeneity and the joint rank test."""
+
 from __future__ import annotations
 
 import math
@@ -18,6 +19,7 @@ def normal_cdf(x: float) -> float:
 
 
 # -- reconstruction ------------------------------------------------------------
+
 
 def test_se_from_ci_inverts_a_normal_interval():
     est, se = 3.0, 1.7
@@ -59,6 +61,7 @@ def test_p_value_function_is_one_at_the_estimate_and_005_at_the_bounds():
 
 
 # -- power and sample size ---------------------------------------------------------
+
 
 def test_power_at_no_effect_is_alpha():
     assert stats.power_z(0.0, 1.0) == pytest.approx(0.05)
@@ -134,32 +137,38 @@ def test_power_stratified_reduces_to_one_stratum_and_to_pooling():
     se = 2.0
     assert stats.power_stratified([3.0], [se]) == pytest.approx(stats.power_z(3.0, se))
     # two identical strata: same estimate, SE divided by sqrt(2)
-    assert stats.power_stratified([3.0, 3.0], [se, se]) == pytest.approx(stats.power_z(3.0, se / math.sqrt(2)))
+    assert stats.power_stratified([3.0, 3.0], [se, se]) == pytest.approx(
+        stats.power_z(3.0, se / math.sqrt(2))
+    )
 
 
 # -- trial length -------------------------------------------------------------------
 
+
 def test_calibration_reproduces_the_sd_at_the_calibration_week():
     sd_slope, sd_noise = stats.calibrate_linear(8.2, 28, 0.6)
     assert stats.linear_decline_sd(28, sd_slope, sd_noise) == pytest.approx(8.2)
-    assert (sd_slope * 28) ** 2 / 8.2 ** 2 == pytest.approx(0.6)
+    assert (sd_slope * 28) ** 2 / 8.2**2 == pytest.approx(0.6)
 
 
 def test_length_does_not_help_when_all_variance_is_in_rates():
     sd_slope, sd_noise = stats.calibrate_linear(8.2, 28, 1.0)
-    p = stats.power_by_length([28, 52, 104], placebo_slope=-0.29, slowing=0.3,
-                              sd_slope=sd_slope, sd_noise=sd_noise, n1=39, n2=21)
+    p = stats.power_by_length(
+        [28, 52, 104], placebo_slope=-0.29, slowing=0.3, sd_slope=sd_slope, sd_noise=sd_noise, n1=39, n2=21
+    )
     assert p == pytest.approx([p[0]] * 3)
 
 
 def test_length_helps_when_part_of_the_variance_is_noise():
     sd_slope, sd_noise = stats.calibrate_linear(8.2, 28, 0.5)
-    p = stats.power_by_length([28, 52, 104], placebo_slope=-0.29, slowing=0.3,
-                              sd_slope=sd_slope, sd_noise=sd_noise, n1=39, n2=21)
+    p = stats.power_by_length(
+        [28, 52, 104], placebo_slope=-0.29, slowing=0.3, sd_slope=sd_slope, sd_noise=sd_noise, n1=39, n2=21
+    )
     assert p[0] < p[1] < p[2]
 
 
 # -- heterogeneity ---------------------------------------------------------------------
+
 
 def test_mixture_sd_by_hand():
     # subgroups at 0 and 2 with equal weights: between variance 1; within SD 1
@@ -176,6 +185,7 @@ def test_two_subgroup_means_keep_the_overall_mean_and_the_ratio():
 
 
 # -- joint rank test ----------------------------------------------------------------------
+
 
 def test_joint_rank_scores_three_people_by_hand():
     # A (change -2) beats B (died) and C (-4): +2; B loses to both: -2; C: +1 -1 = 0
@@ -203,8 +213,9 @@ def test_joint_rank_test_worked_by_hand():
 
 
 def test_earlier_event_is_worse_and_tied_events_tie():
-    scores = stats.joint_rank_scores([True, True, True, False], [5.0, 20.0, 20.0, np.nan],
-                                     [np.nan, np.nan, np.nan, -30.0])
+    scores = stats.joint_rank_scores(
+        [True, True, True, False], [5.0, 20.0, 20.0, np.nan], [np.nan, np.nan, np.nan, -30.0]
+    )
     # the survivor beats all three; the early death loses to all; the two week-20 deaths tie
     assert scores.tolist() == [-3.0, 0.0, 0.0, 3.0]
 
@@ -213,15 +224,16 @@ def test_rank_scores_equal_the_pairwise_definition():
     rng = np.random.default_rng(7)
     n = 25
     event = rng.random(n) < 0.3
-    time = np.where(event, rng.integers(1, 6, n).astype(float), np.nan)   # tied event times
-    change = np.where(event, np.nan, np.round(rng.normal(-5, 4, n)))       # tied changes
-    np.testing.assert_allclose(stats.joint_rank_scores(event, time, change),
-                               stats.joint_rank_scores_pairwise(event, time, change))
+    time = np.where(event, rng.integers(1, 6, n).astype(float), np.nan)  # tied event times
+    change = np.where(event, np.nan, np.round(rng.normal(-5, 4, n)))  # tied changes
+    np.testing.assert_allclose(
+        stats.joint_rank_scores(event, time, change), stats.joint_rank_scores_pairwise(event, time, change)
+    )
 
 
 def test_agrees_with_mann_whitney_when_nobody_dies():
     rng = np.random.default_rng(11)
-    x = np.round(rng.normal(-6, 8, 39))   # rounding makes ties, as on ALSFRS-R
+    x = np.round(rng.normal(-6, 8, 39))  # rounding makes ties, as on ALSFRS-R
     y = np.round(rng.normal(-8, 8, 21))
     change = np.r_[x, y]
     treated = np.r_[np.ones(39, bool), np.zeros(21, bool)]
@@ -255,9 +267,9 @@ def test_a_death_moved_to_the_other_arm_changes_the_direction():
 
 
 def test_joint_rank_input_checks():
-    with pytest.raises(ValueError):   # a survivor without a change score
+    with pytest.raises(ValueError):  # a survivor without a change score
         stats.joint_rank_scores([False, False], [np.nan, np.nan], [1.0, np.nan])
-    with pytest.raises(ValueError):   # an event without a time
+    with pytest.raises(ValueError):  # an event without a time
         stats.joint_rank_scores([True, False], [np.nan, np.nan], [np.nan, 1.0])
-    with pytest.raises(ValueError):   # one arm empty
+    with pytest.raises(ValueError):  # one arm empty
         stats.joint_rank_test([False, False], [np.nan, np.nan], [1.0, 2.0], np.array([True, True]))

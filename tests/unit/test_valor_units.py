@@ -1,4 +1,5 @@
 """Unit tests of the small helpers in valor/."""
+
 from __future__ import annotations
 
 import math
@@ -7,15 +8,22 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from valor import book, data, figures, fmt, rules, style
 from booktools import build
-
+from valor import book, data, figures, fmt, rules, style
 
 # -- fmt ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, digits, text", [
-    (1.2, 1, "1.2"), (-6.98, 2, "\u22126.98"), (-0.04, 1, "0.0"), (1.25, 0, "1"), (0, 1, "0.0"),
-])
+
+@pytest.mark.parametrize(
+    "value, digits, text",
+    [
+        (1.2, 1, "1.2"),
+        (-6.98, 2, "\u22126.98"),
+        (-0.04, 1, "0.0"),
+        (1.25, 0, "1"),
+        (0, 1, "0.0"),
+    ],
+)
 def test_num(value, digits, text):
     assert fmt.num(value, digits) == text
 
@@ -31,8 +39,16 @@ def test_signed_ci_percent_integer():
         fmt.integer(2.5)
 
 
-@pytest.mark.parametrize("p, text", [(0.97, "P = 0.97"), (0.0272, "P = 0.03"), (0.004, "P = 0.004"),
-                                     (0.00001, "P < 0.001"), (1.0, "P = 1.00")])
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.97, "P = 0.97"),
+        (0.0272, "P = 0.03"),
+        (0.004, "P = 0.004"),
+        (0.00001, "P < 0.001"),
+        (1.0, "P = 1.00"),
+    ],
+)
 def test_p_value(p, text):
     assert fmt.p_value(p) == text
 
@@ -46,10 +62,12 @@ def test_formatting_refuses_missing_and_impossible_values():
 
 def test_numpy_scalars_format_like_floats():
     import numpy as np
+
     assert fmt.num(np.float64(9.634), 2) == "9.63"
 
 
 # -- glue -----------------------------------------------------------------------
+
 
 def test_glue_text_refuses_numbers():
     with pytest.raises(TypeError, match="format it with valor.fmt"):
@@ -63,27 +81,35 @@ def test_glue_markdown_refuses_non_text():
 
 def test_glue_markdown_lives_with_the_other_glue_helpers():
     from valor import factcheck
+
     assert not hasattr(factcheck, "glue_markdown")
 
 
 # -- rules ----------------------------------------------------------------------
 
+
 def test_ci_order_flags_only_bad_rows():
-    frame = pd.DataFrame({"estimate": [1.0, 1.0, None, 2.0], "ci_low": [0.0, 2.0, 3.0, None],
-                          "ci_high": [2.0, 3.0, 1.0, None]})
+    frame = pd.DataFrame(
+        {"estimate": [1.0, 1.0, None, 2.0], "ci_low": [0.0, 2.0, 3.0, None], "ci_high": [2.0, 3.0, 1.0, None]}
+    )
     assert rules.RULES["ci_order"].keeps(frame).tolist() == [True, False, False, True]
 
 
 def test_group_totals_flags_the_total_row():
-    frame = pd.DataFrame({"population": ["faster", "slower", "all"],
-                          "arm": ["tofersen"] * 3, "n": [39, 33, 70]})
+    frame = pd.DataFrame(
+        {"population": ["faster", "slower", "all"], "arm": ["tofersen"] * 3, "n": [39, 33, 70]}
+    )
     assert rules.RULES["group_totals"].keeps(frame).tolist() == [True, True, False]
 
 
 def test_difference_rule_tolerates_rounding_only():
-    frame = pd.DataFrame({"population": ["faster"] * 3,
-                          "comparison": ["tofersen", "placebo", "difference"],
-                          "estimate": [-6.98, -8.14, 1.2]})
+    frame = pd.DataFrame(
+        {
+            "population": ["faster"] * 3,
+            "comparison": ["tofersen", "placebo", "difference"],
+            "estimate": [-6.98, -8.14, 1.2],
+        }
+    )
     assert rules.RULES["difference_matches_arms"].keeps(frame).all()
     frame.loc[2, "estimate"] = 1.3
     assert not rules.RULES["difference_matches_arms"].keeps(frame).iloc[2]
@@ -96,12 +122,14 @@ def test_unknown_rule_is_named():
 
 # -- figures --------------------------------------------------------------------
 
+
 def test_dosing_timeline_draws_every_dose_and_the_endpoint():
     schedule, design = data.load("dosing_schedule"), data.load("design")
     fig = figures.dosing_timeline(schedule, design)
     ax = fig.axes[0]
-    plotted = sorted(x for line in ax.get_lines() for x in line.get_xdata()
-                     if line.get_marker() in ("v", "o"))
+    plotted = sorted(
+        x for line in ax.get_lines() for x in line.get_xdata() if line.get_marker() in ("v", "o")
+    )
     assert plotted == sorted(figures.study_week(schedule["study_day"].astype(float)))
     endpoint = figures.design_value(design, "primary_endpoint_week")
     assert any(list(line.get_xdata()) == [endpoint, endpoint] for line in ax.get_lines())
@@ -131,6 +159,7 @@ def test_study_week_and_missing_design_parameter():
 
 # -- build helpers --------------------------------------------------------------
 
+
 def test_deep_merge_keeps_siblings():
     base = {"sphinx": {"config": {"a": 1, "b": 2}, "x": 1}, "title": "t"}
     merged = build.deep_merge(base, {"sphinx": {"config": {"b": 3}}})
@@ -152,8 +181,10 @@ def test_swap_in_replaces_the_site_whole(tmp_path):
 
 # -- README ---------------------------------------------------------------------
 
+
 def test_readme_layout_lists_every_valor_module():
     from book import ROOT
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     modules = sorted(p.name for p in (ROOT / "valor").glob("*.py") if p.name != "__init__.py")
     missing = [m for m in modules if f"| `valor/{m}` |" not in readme]
