@@ -6,7 +6,8 @@
 2. serves that page on 127.0.0.1 and opens it in Debian's chromium through
    Playwright (``booktools.browser``), offline. Printing stops, naming what
    failed, on any failed request, script error, math MathJax did not typeset,
-   image that did not load, or web-page control still visible;
+   image that did not load, web-page control still visible, or character no
+   installed font has;
 3. adds a title page (version, release date) and a contents page, unfolds the
    solutions, and prints A4 with page numbers and a bookmark outline. It prints
    twice: the first print tells on which page each chapter starts, the second
@@ -183,6 +184,11 @@ PAGE_NUMBERS_JS = """(pages) => document.querySelectorAll('.valor-print-page').f
 EMPTY_SEARCH_INDEX = "Search.setIndex({});"
 
 
+# Debian's fonts for the scripts the book prints beyond Latin: a Japanese
+# reference title and the emoji of the execution-status table.
+PRINT_FONTS = "fonts-noto-cjk fonts-noto-color-emoji"
+
+
 class PrintFailed(RuntimeError):
     """The page to print did not load completely (what failed is in the message)."""
 
@@ -347,6 +353,14 @@ def chapter_pages(pdf: Path, targets: list[str]) -> dict[str, int]:
     return {t: reader.get_destination_page_number(dests[f"/{t}"]) + 1 for t in targets}
 
 
+def pages_without_glyphs(pdf: Path) -> list[int]:
+    """Pages with characters no installed font has: chromium prints them as glyph 0
+    (an empty box), which reads back as U+0000."""
+    from pypdf import PdfReader
+
+    return [n for n, page in enumerate(PdfReader(pdf).pages, start=1) if "\x00" in page.extract_text()]
+
+
 def prepare_for_paper(tab, book: FrontMatter) -> list[str]:
     """Unfold, restyle for print, check that no web-page control shows, add the
     title page and the contents; returns the contents' link targets."""
@@ -380,6 +394,12 @@ def print_with_page_numbers(tab, pdf: Path, targets: list[str]) -> None:
     tab.pdf(**options)
     if chapter_pages(pdf, targets) != pages:
         raise PrintFailed("writing the page numbers into the contents moved the chapters")
+    boxes = pages_without_glyphs(pdf)
+    if boxes:
+        raise PrintFailed(
+            f"characters printed as empty boxes on page(s) {boxes}: no installed font has them "
+            f"(`make browser` installs Debian's {PRINT_FONTS})"
+        )
 
 
 def print_pdf(site: Path, page: str, out: Path, book: FrontMatter) -> int:

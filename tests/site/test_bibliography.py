@@ -1,5 +1,5 @@
 """Bibliography titles print as references.bib writes them (_ext/valor_bibstyle.py):
-on the References page and in every chapter's footnoted references.
+on the References page, in every chapter's footnoted references, and in the PDF.
 
 pybtex's own styles put titles in sentence case, which turned "slides presented by
 T. M. Miller at the American Neurological Association" into "t. m. miller at the
@@ -14,6 +14,9 @@ import pytest
 import sites
 from book import ROOT, toc_docnames
 from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.xdist_group("pdf")  # the PDF test shares test_pdf.py's print
+
 
 SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -60,3 +63,11 @@ def test_every_chapter_cites_titles_as_written(titles):
             )
             checked += 1
     assert checked >= 20, f"only {checked} footnoted references in the chapters"
+
+
+def test_the_pdf_keeps_the_case_of_every_title(titles):
+    from pypdf import PdfReader
+
+    text = "".join(squeeze(p.extract_text()) for p in PdfReader(sites.pdf("reader")).pages)
+    missing = {key: title for key, title in titles.items() if squeeze(title) not in text}
+    assert not missing, f"titles not printed as references.bib writes them: {missing}"

@@ -328,6 +328,14 @@ def test_the_printer_fails_on_a_script_error(tmp_path):
         print_small_page(tmp_path, head='<script>throw new Error("boom")</script>')
 
 
+def test_the_printer_fails_on_a_character_no_font_has(tmp_path):
+    from booktools.pdf import PrintFailed
+
+    # U+10FFFD: a private-use character, in no installed font.
+    with pytest.raises(PrintFailed, match=r"characters printed as empty boxes on page\(s\) \[3\]"):
+        print_small_page(tmp_path, body="<p>Unprintable: \U0010fffd</p>")
+
+
 def test_the_printer_fails_on_a_web_page_control_that_would_print(tmp_path):
     from booktools.pdf import PrintFailed
 
