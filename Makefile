@@ -56,14 +56,16 @@ test: $(STAMP) $(AXE)
 golden: $(STAMP)
 	$(PY) -m pytest tests/site/test_notebooks.py -q --update-golden
 
-# Debian's chromium for the browser tests and the PDF (never a downloaded browser).
+# Debian's chromium for the browser tests and the PDF (never a downloaded browser),
+# and fonts for what the PDF prints beyond Latin (booktools/pdf.py: PRINT_FONTS).
 CHROMIUM ?= /usr/bin/chromium
+PRINT_FONTS := fonts-noto-cjk fonts-noto-color-emoji
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null | head -1)"; \
+	@if [ -x "$(CHROMIUM)" ] && dpkg -s $(PRINT_FONTS) >/dev/null 2>&1; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null | head -1)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing Debian's chromium with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	else echo "chromium is missing: install Debian's package (sudo apt-get install chromium)"; exit 1; fi
+	  echo "installing Debian's chromium and $(PRINT_FONTS) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium $(PRINT_FONTS); \
+	else echo "chromium or its fonts are missing: install Debian's packages (sudo apt-get install chromium $(PRINT_FONTS))"; exit 1; fi
 
 clean:
 	rm -rf _build

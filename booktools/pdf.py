@@ -3,10 +3,16 @@
 1. validates the data, then builds the book as a single HTML page (Jupyter
    Book's ``singlehtml`` builder, warnings as errors) into ``_build/.work-pdf``,
    which keeps Sphinx's incremental state like the HTML build;
-2. serves that page on 127.0.0.1 and prints it to PDF with Debian's chromium
-   through Playwright (``booktools.browser``): A4, backgrounds, a bookmark outline
-   and page numbers; solutions, folded into dropdowns on the web, are unfolded;
-3. writes ``_build/pdf/valor-book-<version>.pdf`` (the student edition:
+2. serves that page on 127.0.0.1 and opens it in Debian's chromium through
+   Playwright (``booktools.browser``), offline. Printing stops, naming what
+   failed, on any failed request, script error, math MathJax did not typeset,
+   image that did not load, web-page control still visible, or character no
+   installed font has;
+3. adds a title page (version, release date) and a contents page, unfolds the
+   solutions, and prints A4 with page numbers and a bookmark outline. It prints
+   twice: the first print tells on which page each chapter starts, the second
+   writes those numbers into the contents;
+4. writes ``_build/pdf/valor-book-<version>.pdf`` (the student edition:
    ``valor-book-<version>-student.pdf``), replacing the last one only when the
    new one is complete.
 """
@@ -14,10 +20,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
-import shutil
 import sys
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -25,26 +33,57 @@ import yaml
 from booktools import browser, build
 from valor import __version__, data
 
-# Print rules on top of the theme's: keep figures and cells whole, drop the
-# navigation, show the content of every dropdown (solutions included).
+# Print rules on top of the theme's: a title page and a contents page, page
+# numbers in the margin (CSS page-margin boxes), figures, tables and formulas
+# kept whole, no navigation, solutions unfolded (code folded away on the web
+# stays away).
 PRINT_CSS = """
-@page { margin: 16mm 14mm 18mm 14mm; }
-div.cell_input, div.cell_output, figure, .admonition, table { break-inside: avoid; }
-h1, h2, h3 { break-after: avoid; }
+@page { size: A4; margin: 16mm 14mm 18mm 14mm;
+  @bottom-left { font: 7.5pt sans-serif; color: #555; }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 7.5pt sans-serif; color: #555; } }
+@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }
+.valor-print-cover { break-after: page; min-height: 230mm; display: flex; flex-direction: column;
+  justify-content: center; text-align: center; }
+.valor-print-cover .valor-print-title { font-size: 26pt; font-weight: bold; line-height: 1.25;
+  margin: 0 0 12mm; }
+.valor-print-cover p { font-size: 13pt; margin: 2mm 0; }
+.valor-print-contents { break-after: page; }
+.valor-print-contents .valor-print-contents-title { font-size: 20pt; font-weight: bold; margin: 0 0 6mm; }
+.valor-print-contents ol { list-style: none; padding: 0; margin: 0; }
+.valor-print-contents li.valor-print-part { font-weight: bold; margin: 5mm 0 1.5mm; break-after: avoid; }
+.valor-print-contents a { display: flex; align-items: baseline; gap: 0.4em; color: inherit !important;
+  text-decoration: none !important; margin: 1.2mm 0; }
+.valor-print-contents .valor-print-leader { flex: 1; border-bottom: 1px dotted #888; }
+.valor-print-contents .valor-print-page { min-width: 2.2em; text-align: right; }
+div.cell_input, div.cell_output, figure, .admonition, table, tr, mjx-container[display="true"],
+div.math { break-inside: avoid; }
+thead { display: table-header-group; }
+p, li { orphans: 3; widows: 3; }
+h1, h2, h3, h4, .caption, figcaption { break-after: avoid; }
 span[id^="document-"] { display: block; break-before: page; }   /* each chapter on a new page */
-.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content,
-.header-article, .prev-next-area, .toggle-button, button.toggle-button, .skip-link,
-#pst-back-to-top, #jb-print-docs-body, a.headerlink { display: none !important; }
+.bd-header, .bd-header-article, .header-article, .bd-sidebar-primary, .bd-sidebar-secondary,
+.bd-footer, .bd-footer-content, .bd-footer-article, .prev-next-area, .toggle-button,
+button.toggle-button, .skip-link, #pst-back-to-top, #jb-print-docs-body, a.headerlink,
+.copybtn { display: none !important; }
 .toggle-hidden { display: block !important; visibility: visible !important; }
 .admonition, div.exercise, div.solution { border: 1px solid #888 !important; border-radius: 3px;
   padding: 0.2em 0.9em 0.4em !important; margin: 0.8em 0 !important; }
 .admonition-title, p.admonition-title { font-weight: bold !important; }
-div.cell_input pre, div.highlight pre { border-left: 3px solid #bbb !important; padding-left: 0.6em !important; }
+div.cell_input pre, div.highlight pre { border-left: 3px solid #bbb !important; padding-left: 0.6em !important;
+  white-space: pre-wrap !important; overflow-wrap: anywhere; }   /* long lines wrap instead of being cut */
+details.above-input { display: none !important; }   /* code folded away on the web stays away */
+details.hide > summary { display: none !important; }
+html { font-size: 14px; }   /* 10.5 pt text: the theme's rem sizes scale with it */
+body { line-height: 1.5; }
+.bd-main .bd-content { margin-left: 0 !important; }
+.bd-main .bd-content .bd-article { padding: 0 !important; }
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
+/* the theme hides the first title in print, for its own print header: show it */
+.bd-main .bd-content .bd-article h1:first-of-type { display: block !important; }
 """
 UNFOLD_JS = """() => {
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
-  document.querySelectorAll('details').forEach(d => d.open = true);
+  document.querySelectorAll('details:not(.above-input)').forEach(d => d.open = true);
 }"""
 # Images may load lazily (only when scrolled to): load them all before printing.
 IMAGES_READY_JS = """async () => {
@@ -54,13 +93,115 @@ IMAGES_READY_JS = """async () => {
     new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
   return images.filter(img => !img.naturalWidth).map(img => img.src);
 }"""
-MATHJAX_READY_JS = """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
-  ? MathJax.startup.promise.then(() => true) : true"""
-FOOTER = (
-    '<div style="font-size:8px; width:100%; text-align:center; color:#555;">'
-    '<span class="title"></span> · <span class="pageNumber"></span> / '
-    '<span class="totalPages"></span></div>'
-)
+# Sphinx writes each formula as TeX in a .math element for MathJax to typeset.
+# Ready means: MathJax loaded, its first typesetting finished (startup.promise),
+# its fonts loaded, every formula typeset, none with a TeX error or a macro
+# MathJax does not know (its "noundefined" package prints those in red).
+MATH_READY_JS = r"""async () => {
+  const formulas = [...document.querySelectorAll('.math')];
+  if (!formulas.length) return {formulas: 0, untypeset: [], errors: []};
+  if (!(window.MathJax && MathJax.version && MathJax.startup && MathJax.startup.promise))
+    return {formulas: formulas.length, missing: true, untypeset: [], errors: []};
+  await MathJax.startup.promise;
+  await document.fonts.ready;
+  const errors = [];
+  for (const item of MathJax.startup.document.math) {
+    const mathml = MathJax.startup.toMML(item.root);
+    const error = mathml.match(/data-mjx-error="([^"]*)"/);
+    const unknown = mathml.match(/<mtext mathcolor="red">(\\[^<]*)<\/mtext>/);
+    if (error) errors.push(`${item.math.trim()}: ${error[1]}`);
+    if (unknown) errors.push(`${item.math.trim()}: unknown macro ${unknown[1]}`);
+  }
+  return {
+    formulas: formulas.length,
+    untypeset: formulas.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.trim()),
+    errors,
+  };
+}"""
+# Links written as "chapters/intro.html#x" point into this very page: make them
+# "#x" so that chromium turns them into links inside the PDF. Links to other
+# files of the local site (downloads) would be dead on paper: plain text.
+LOCAL_LINKS_JS = """() => {
+  const here = location.href.split('#')[0];
+  document.querySelectorAll('a[href]').forEach(a => {
+    const [page, target] = a.href.split('#');
+    if (page === here && target) a.setAttribute('href', '#' + target);
+    else if (page !== here && new URL(a.href).origin === location.origin) a.removeAttribute('href');
+  });
+}"""
+# Controls of the web page (buttons, search fields, navigation) that would print.
+VISIBLE_CHROME_JS = """() => [...document.querySelectorAll('button, input, select, nav, [role="button"]')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => e.outerHTML.slice(0, 120))"""
+# The title page and the contents, at the start of the article. Each contents
+# line links to its chapter; its page number is filled in after the first print
+# (PAGE_NUMBERS_JS).
+FRONT_MATTER_JS = """(book) => {
+  const article = document.querySelector('article.bd-article');
+  const make = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const cover = make('section', 'valor-print-cover');
+  cover.append(make('p', 'valor-print-title', book.title));
+  for (const line of book.cover_lines) cover.append(make('p', '', line));
+  const contents = make('nav', 'valor-print-contents');
+  contents.setAttribute('aria-label', 'Contents');
+  contents.append(make('p', 'valor-print-contents-title', 'Contents'));
+  const list = make('ol');
+  const missing = [];
+  for (const part of book.parts) {
+    if (part.caption) list.append(make('li', 'valor-print-part', part.caption));
+    for (const docname of part.docnames) {
+      const anchor = docname === book.root ? article.querySelector('section')
+                                           : document.getElementById('document-' + docname);
+      const section = anchor && (anchor.matches('section') ? anchor : anchor.nextElementSibling);
+      const heading = section && section.querySelector('h1, h2');
+      if (!heading) { missing.push(docname); continue; }
+      const title = heading.cloneNode(true);
+      title.querySelectorAll('.headerlink').forEach(e => e.remove());
+      const target = anchor.id || section.id;
+      const link = make('a');
+      link.href = '#' + target;
+      link.append(make('span', 'valor-print-entry', title.textContent.trim()), make('span', 'valor-print-leader'),
+                  make('span', 'valor-print-page', '000'));
+      link.lastChild.dataset.target = target;
+      const item = make('li');
+      item.append(link);
+      list.append(item);
+    }
+  }
+  contents.append(list);
+  article.prepend(cover, contents);
+  return missing;
+}"""
+PAGE_NUMBERS_JS = """(pages) => document.querySelectorAll('.valor-print-page').forEach(
+  e => { e.textContent = pages[e.dataset.target]; })"""
+# The singlehtml page carries no search index, but pydata-sphinx-theme's layout
+# asks for one on every page: answer with an empty one rather than a 404.
+EMPTY_SEARCH_INDEX = "Search.setIndex({});"
+
+
+# Debian's fonts for the scripts the book prints beyond Latin: a Japanese
+# reference title and the emoji of the execution-status table.
+PRINT_FONTS = "fonts-noto-cjk fonts-noto-color-emoji"
+
+
+class PrintFailed(RuntimeError):
+    """The page to print did not load completely (what failed is in the message)."""
+
+
+@dataclass
+class FrontMatter:
+    """What the title page and the contents say."""
+
+    title: str
+    running_title: str
+    cover_lines: list[str]
+    root: str
+    parts: list[dict] = field(default_factory=list)  # {"caption": str | None, "docnames": [...]}
 
 
 def root_docname(root: Path) -> str:
@@ -73,49 +214,219 @@ def pdf_path(root: Path, edition: str = "reader") -> Path:
     return root / "_build" / "pdf" / f"valor-book-{__version__}{suffix}.pdf"
 
 
-def _mirror_images(site: Path, page: str) -> None:
-    """Sphinx's single-page builder writes image paths relative to the site's root
-    (``_images/x.png``) even when the root document sits in a folder
-    (``chapters/intro.html``): give that folder a copy of ``_images``."""
-    folder = (site / page).parent
-    if folder != site and (site / "_images").is_dir():
-        shutil.copytree(site / "_images", folder / "_images", dirs_exist_ok=True)
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
-def print_pdf(site: Path, page: str, out: Path) -> int:
-    """Print ``site/page`` (a single-page build) to ``out``; returns the page count."""
+def release_date(root: Path) -> dt.date | None:
+    """The version's release date, from CITATION.cff (kept equal to CHANGELOG.md's)."""
+    path = root / "CITATION.cff"
+    if not path.exists():
+        return None
+    released = yaml.safe_load(path.read_text(encoding="utf-8")).get("date-released")
+    return dt.date.fromisoformat(str(released)) if released else None
+
+
+def toc_parts(root: Path) -> list[dict]:
+    """The root document, then each part of _toc.yml: its caption and documents, in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+
+    def files(entries) -> list[str]:
+        names = []
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(str(Path(entry["file"]).with_suffix("")))
+            names += files(entry.get("sections")) + files(entry.get("chapters"))
+        return names
+
+    parts = [{"caption": None, "docnames": [root_docname(root)] + files(toc.get("chapters"))}]
+    parts += [
+        {"caption": p.get("caption"), "docnames": files(p.get("chapters"))} for p in toc.get("parts", [])
+    ]
+    return parts
+
+
+def front_matter(root: Path, edition: str, printed: dt.date | None = None) -> FrontMatter:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    released = release_date(root)
+    version = f"Version {__version__}" + (f", released {long_date(released)}" if released else "")
+    lines = [
+        str(config.get("author") or ""),
+        version,
+        "Student edition (without solutions)" if edition == "student" else "",
+        f"Printed {long_date(printed or dt.date.today())}",
+    ]
+    return FrontMatter(
+        title=str(config["title"]),
+        running_title=f"{config['title']} · version {__version__}",
+        cover_lines=[line for line in lines if line],
+        root=root_docname(root),
+        parts=toc_parts(root),
+    )
+
+
+def running_title_css(text: str) -> str:
+    """The book's title and version in the bottom-left margin of every page but the first."""
+    return f"@page {{ @bottom-left {{ content: {json.dumps(text, ensure_ascii=False)}; }} }}"
+
+
+class _Watch:
+    """Everything that went wrong while a page loaded: failed requests, HTTP errors,
+    requests that would leave the machine, script errors and console errors."""
+
+    def __init__(self, tab, blocked: list[str]):
+        self.problems: dict[str, str] = {}
+        self.blocked = blocked
+        tab.on("response", self._response)
+        tab.on("requestfailed", lambda r: self.problems.setdefault(r.url, f"failed ({r.failure})"))
+        tab.on("pageerror", lambda e: self.problems.setdefault(f"script error: {e}", "uncaught"))
+        tab.on("console", self._console)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems[response.url] = f"HTTP {response.status}"
+
+    def _console(self, message):
+        # chromium logs each failed request again as "Failed to load resource".
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.setdefault(f"console error: {message.text}", "console")
+
+    def check(self, what: str) -> None:
+        found = [f"{url}: {why}" for url, why in self.problems.items()]
+        found += [f"{url}: blocked (outside 127.0.0.1)" for url in self.blocked]
+        if found:
+            raise PrintFailed(f"{what}: {len(found)} problem(s)\n  " + "\n  ".join(found))
+
+
+def _serve_from_site_root(tab, url: str, base: str) -> None:
+    """Sphinx's singlehtml builder writes every link as seen from the site's root
+    (``_static/...``, ``_images/...``, ``chapters/intro.html#x``) even when the root
+    document lies in a folder (``chapters/intro.html``), because all its documents
+    map to one page (``SingleFileHTMLBuilder.get_target_uri``; the same problem:
+    useblocks/sphinx-simplepdf#114). A ``<base>`` element makes them resolve there."""
+
+    def with_base(route):
+        response = route.fetch()
+        if not response.ok:
+            route.fulfill(response=response)
+            return
+        body = response.text().replace("<head>", f'<head><base href="{base}/">', 1)
+        route.fulfill(response=response, body=body)
+
+    tab.route(url, with_base)
+    tab.route(
+        f"{base}/searchindex.js",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=EMPTY_SEARCH_INDEX),
+    )
+
+
+def load_for_print(tab, url: str, base: str, blocked: list[str]) -> _Watch:
+    """Open ``url`` and wait until it is ready to print; raise PrintFailed if anything is missing."""
+    watch = _Watch(tab, blocked)
+    _serve_from_site_root(tab, url, base)
+    # pydata-sphinx-theme's colour mode: light on paper (and no console error
+    # about an unset mode on a fresh profile).
+    tab.add_init_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light');")
+    tab.goto(url, wait_until="load")
+    math = tab.evaluate(MATH_READY_JS)
+    if math.get("missing"):
+        watch.problems["MathJax"] = f"not loaded, so {math['formulas']} formula(s) would print as raw TeX"
+    for formula in math["untypeset"]:
+        watch.problems[f"formula {formula[:80]}"] = "not typeset by MathJax"
+    for error in math["errors"]:
+        watch.problems[f"formula {error[:120]}"] = "MathJax could not typeset it"
+    for src in tab.evaluate(IMAGES_READY_JS):
+        watch.problems.setdefault(src, "image did not load")
+    watch.check(f"{url} is not ready to print")
+    return watch
+
+
+def chapter_pages(pdf: Path, targets: list[str]) -> dict[str, int]:
+    """target id -> the number of the page it is printed on (1 = the title page)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    dests = reader.named_destinations
+    missing = [t for t in targets if f"/{t}" not in dests]
+    if missing:
+        raise PrintFailed(f"no place in the PDF for {missing}: their contents lines would have no page")
+    return {t: reader.get_destination_page_number(dests[f"/{t}"]) + 1 for t in targets}
+
+
+def pages_without_glyphs(pdf: Path) -> list[int]:
+    """Pages with characters no installed font has: chromium prints them as glyph 0
+    (an empty box), which reads back as U+0000."""
+    from pypdf import PdfReader
+
+    return [n for n, page in enumerate(PdfReader(pdf).pages, start=1) if "\x00" in page.extract_text()]
+
+
+def prepare_for_paper(tab, book: FrontMatter) -> list[str]:
+    """Unfold, restyle for print, check that no web-page control shows, add the
+    title page and the contents; returns the contents' link targets."""
+    tab.evaluate(UNFOLD_JS)
+    tab.evaluate(LOCAL_LINKS_JS)
+    tab.add_style_tag(content=PRINT_CSS + running_title_css(book.running_title))
+    tab.emulate_media(media="print")
+    chrome = tab.evaluate(VISIBLE_CHROME_JS)
+    if chrome:
+        raise PrintFailed(f"web-page controls would print: {chrome}")
+    missing = tab.evaluate(FRONT_MATTER_JS, asdict(book))
+    if missing:
+        raise PrintFailed(f"documents of _toc.yml not found in the page: {missing}")
+    return tab.eval_on_selector_all(".valor-print-page", "es => es.map(e => e.dataset.target)")
+
+
+def print_with_page_numbers(tab, pdf: Path, targets: list[str]) -> None:
+    """Print once to learn where each contents target lands, write those page
+    numbers into the contents, print again."""
+    options = dict(
+        path=str(pdf),
+        format="A4",
+        print_background=True,
+        outline=True,
+        tagged=True,
+        prefer_css_page_size=True,
+    )
+    tab.pdf(**options)
+    pages = chapter_pages(pdf, targets)
+    tab.evaluate(PAGE_NUMBERS_JS, {t: str(n) for t, n in pages.items()})
+    tab.pdf(**options)
+    if chapter_pages(pdf, targets) != pages:
+        raise PrintFailed("writing the page numbers into the contents moved the chapters")
+    boxes = pages_without_glyphs(pdf)
+    if boxes:
+        raise PrintFailed(
+            f"characters printed as empty boxes on page(s) {boxes}: no installed font has them "
+            f"(`make browser` installs Debian's {PRINT_FONTS})"
+        )
+
+
+def print_pdf(site: Path, page: str, out: Path, book: FrontMatter) -> int:
+    """Print ``site/page`` (a single-page build) to ``out``; returns the page count.
+    Raises PrintFailed, leaving ``out`` as it was, when anything is missing."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
-    _mirror_images(site, page)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
-    with browser.serve(site) as base, sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        try:
-            tab = chromium.new_page()
-            tab.goto(f"{base}/{page}", wait_until="networkidle")
-            tab.evaluate(MATHJAX_READY_JS)
-            broken = tab.evaluate(IMAGES_READY_JS)
-            if broken:
-                raise RuntimeError(f"images that did not load: {broken}")
-            tab.evaluate(UNFOLD_JS)
-            tab.add_style_tag(content=PRINT_CSS)
-            tab.pdf(
-                path=str(partial),
-                format="A4",
-                print_background=True,
-                outline=True,
-                tagged=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=FOOTER,
-            )
-        finally:
-            chromium.close()
-    pages = len(PdfReader(partial).pages)
+    try:
+        with browser.serve(site) as base, sync_playwright() as playwright:
+            chromium = browser.launch(playwright)
+            try:
+                blocked: list[str] = []
+                tab = browser.offline_context(chromium, blocked).new_page()
+                watch = load_for_print(tab, f"{base}/{page}", base, blocked)
+                print_with_page_numbers(tab, partial, prepare_for_paper(tab, book))
+                watch.check(f"printing {base}/{page}")
+            finally:
+                chromium.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    count = len(PdfReader(partial).pages)
     os.replace(partial, out)
-    return pages
+    return count
 
 
 def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
@@ -144,8 +455,19 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
             file=sys.stderr,
         )
         return code
-    pages = print_pdf(work / "_build" / "singlehtml", f"{root_docname(root)}.html", out)
-    print(f"\nPDF written in {time.perf_counter() - started:.1f} s: {out} ({pages} pages)")
+    built = time.perf_counter()
+    try:
+        pages = print_pdf(
+            work / "_build" / "singlehtml", f"{root_docname(root)}.html", out, front_matter(root, edition)
+        )
+    except PrintFailed as err:
+        print(f"PDF stopped: {err}\nThe last PDF in {out.parent} was left untouched.", file=sys.stderr)
+        return 1
+    done = time.perf_counter()
+    print(
+        f"\nPDF written in {done - started:.1f} s (single-page build {built - started:.1f} s, "
+        f"printing {done - built:.1f} s): {out} ({pages} pages)"
+    )
     return 0
 
 
