@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from book import ROOT, notebook_docnames
 
 from valor import book
 
@@ -53,3 +56,41 @@ def test_table_directive_has_caption_name_and_rows():
 
 def test_cite_builds_a_myst_role():
     assert book.cite("a", "b") == "{cite:p}`a,b`"
+
+
+# -- the book's one naming scheme and one table mechanism -------------------------
+
+GLUE_CALL = re.compile(r"glue_(?:figure|table)\(\s*\"([^\"]+)\"")
+
+
+def chapter_sources():
+    return {doc: (ROOT / f"{doc}.md").read_text(encoding="utf-8") for doc in notebook_docnames()}
+
+
+@pytest.mark.parametrize("doc", notebook_docnames())
+def test_figures_and_tables_follow_the_naming_scheme(doc):
+    """A figure or table glued as fig_<prefix>_<name> / tbl_<prefix>_<name> is shown under
+    the label fig-<prefix>-<name> / tbl-<prefix>-<name>."""
+    text = chapter_sources()[doc]
+    for key in GLUE_CALL.findall(text):
+        assert re.fullmatch(r"(fig|tbl)_[a-z]+_[a-z0-9_]+", key), key
+        label = key.replace("_", "-")
+        assert re.search(rf"^:name: {label}$", text, re.M), f"{doc}: {key} is not shown as {label}"
+    for label in re.findall(r"^:name: ((?:fig|tbl)-\S+)$", text, re.M):
+        assert re.fullmatch(r"(fig|tbl)-[a-z]+-[a-z0-9-]+", label), label
+
+
+@pytest.mark.parametrize("doc", notebook_docnames())
+def test_every_displayed_table_is_numbered_and_captioned(doc):
+    """Tables use one mechanism: a {table} directive with a caption and a :name:. No
+    DataFrame is displayed from a hidden-input cell as an uncaptioned table."""
+    text = chapter_sources()[doc].split("## Exercises")[0]
+    tables = re.findall(r"^:::\{table\}(.*)\n:name: (\S+)\n(.*?)^:::$", text, re.M | re.S)
+    for caption, name, body in tables:
+        assert caption.strip(), f"{doc}: table {name} has no caption"
+        assert body.strip(), f"{doc}: table {name} is empty"
+    outside = re.sub(r"^:::\{table\}.*?^:::$", "", text, flags=re.M | re.S)
+    assert not re.search(r"^\|.*\|\s*$", outside, re.M), (
+        f"{doc}: a Markdown table outside a {{table}} directive"
+    )
+    assert ".style" not in text, f"{doc}: a styled DataFrame is an unnumbered table"
