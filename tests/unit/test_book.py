@@ -63,11 +63,14 @@ def test_cite_builds_a_myst_role():
 GLUE_CALL = re.compile(r"glue_(?:figure|table)\(\s*\"([^\"]+)\"")
 
 
+TEMPLATE = "chapters/_template"  # the chapter template follows the same rules
+
+
 def chapter_sources():
-    return {doc: (ROOT / f"{doc}.md").read_text(encoding="utf-8") for doc in notebook_docnames()}
+    return {doc: (ROOT / f"{doc}.md").read_text(encoding="utf-8") for doc in [*notebook_docnames(), TEMPLATE]}
 
 
-@pytest.mark.parametrize("doc", notebook_docnames())
+@pytest.mark.parametrize("doc", [*notebook_docnames(), TEMPLATE])
 def test_figures_and_tables_follow_the_naming_scheme(doc):
     """A figure or table glued as fig_<prefix>_<name> / tbl_<prefix>_<name> is shown under
     the label fig-<prefix>-<name> / tbl-<prefix>-<name>."""
@@ -80,7 +83,7 @@ def test_figures_and_tables_follow_the_naming_scheme(doc):
         assert re.fullmatch(r"(fig|tbl)-[a-z]+-[a-z0-9-]+", label), label
 
 
-@pytest.mark.parametrize("doc", notebook_docnames())
+@pytest.mark.parametrize("doc", [*notebook_docnames(), TEMPLATE])
 def test_every_displayed_table_is_numbered_and_captioned(doc):
     """Tables use one mechanism: a {table} directive with a caption and a :name:. No
     DataFrame is displayed from a hidden-input cell as an uncaptioned table."""
