@@ -133,8 +133,9 @@ kernelspec:
 ```{{code-cell}} ipython3
 :tags: [remove-cell]
 
-from valor import data, figures, fmt
+from valor import data, fmt
 from valor.book import glue_figure, glue_texts
+from valor.figures import design as figures
 
 enrolment = data.load("enrolment")
 schedule = data.load("dosing_schedule")

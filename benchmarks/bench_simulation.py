@@ -18,7 +18,8 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the brief asks
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from valor import data, endpoint, simulate  # noqa: E402
+from valor import data, simulate  # noqa: E402
+from valor.analysis import primary  # noqa: E402
 
 
 def best_of(fn, repeats: int) -> tuple[float, object]:
@@ -36,7 +37,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    faster = endpoint.primary(data.load("alsfrs_week28"), data.load("enrolment"))
+    faster = primary.primary_result(data.load("alsfrs_week28"), data.load("enrolment"), data.load("design"))
     n1, n2, sd, delta = faster.n_tofersen, faster.n_placebo, faster.sd, 4.0
     print(
         f"Scenario: {args.trials:,} trials of {n1} + {n2} participants, SD {sd:.2f}, "

@@ -339,3 +339,35 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# -- row look-ups ---------------------------------------------------------------
+# The one place chapters and analyses pick single rows and values out of a
+# validated table (a frame returned by :func:`load`).
+
+
+def row(frame: pd.DataFrame, **where) -> pd.Series:
+    """The one row of ``frame`` whose columns equal ``where`` (``column=value`` pairs).
+
+    Raises :class:`KeyError` naming the condition when no row or several rows match.
+    """
+    mask = pd.Series(True, index=frame.index)
+    for column, wanted in where.items():
+        mask &= frame[column] == wanted
+    match = frame.loc[mask.fillna(False).astype(bool)]
+    if len(match) != 1:
+        raise KeyError(f"expected one row with {where}, found {len(match)}")
+    return match.iloc[0]
+
+
+def value(frame: pd.DataFrame, column: str, **where):
+    """The value of ``column`` in the one row matching ``where``."""
+    return row(frame, **where)[column]
+
+
+def parameter(frame: pd.DataFrame, name: str) -> float:
+    """One number from a parameter table (``design``, ``background_facts``, ...)."""
+    try:
+        return float(value(frame, "value", parameter=name))
+    except KeyError:
+        raise KeyError(f"no parameter '{name}' in the table") from None

@@ -45,3 +45,12 @@ def versions(requirements: Path | None = None) -> pd.DataFrame:
 
 def python_version() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}"
+
+
+def summary(versions: pd.DataFrame) -> str:
+    """One line of Markdown: the Python version and how many pins the build kept."""
+    differing = int((versions["matches pin"] != "yes").sum())
+    return (
+        f"Python: **{python_version()}**. Packages pinned: **{len(versions)}**; "
+        f"differing from their pin: **{differing}**."
+    )

@@ -28,8 +28,9 @@ visit noise.
 
 Everything is vectorised NumPy and seeded (``np.random.default_rng(seed)``):
 the same seed gives the same numbers. The test of the difference between arms
-is Welch's t-test, kept here (not in a shared statistics module) so the model
-stands alone.
+is Welch's t-test: once the drug acts, the treated arm's slopes are scaled down
+and so is their spread, so the arms' SDs differ and the pooled t test of
+:mod:`valor.stats` would not fit.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-Z_95 = stats.norm.ppf(0.975)
+from valor.stats import power_noncentral_t
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class LaggedModel:
         if self.delay < 0:
             raise ValueError(f"delay must not be negative, got {self.delay}")
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name):.4g}" for name in self.__dataclass_fields__)
+        return f"LaggedModel({shown})"
+
     def with_(self, **changes) -> LaggedModel:
         """A copy with some parameters changed: ``model.with_(effect=0.5)``."""
         return replace(self, **changes)
@@ -91,16 +96,6 @@ class LaggedModel:
         return np.sqrt((self.slope_sd * d) ** 2 + self.noise_sd**2)
 
 
-def sd_from_ci(ci_low: float, ci_high: float, n_a: int, n_b: int) -> float:
-    """Per-participant SD implied by a 95% CI of a difference in means between two
-    groups of sizes ``n_a`` and ``n_b`` (assumes a symmetric, normal-based CI and a
-    common SD)."""
-    if ci_high <= ci_low:
-        raise ValueError("the CI's upper bound must exceed its lower bound")
-    se = (ci_high - ci_low) / (2 * Z_95)
-    return se / np.sqrt(1 / n_a + 1 / n_b)
-
-
 def calibrate(
     placebo_change: float, week: float, sd_change: float, noise_share: float = 0.5, **model
 ) -> LaggedModel:
@@ -113,9 +108,9 @@ def calibrate(
     if week <= 0:
         raise ValueError("week must be positive")
     return LaggedModel(
-        mean_slope=-placebo_change / week,
-        slope_sd=np.sqrt(1 - noise_share) * sd_change / week,
-        noise_sd=np.sqrt(noise_share) * sd_change,
+        mean_slope=float(-placebo_change / week),
+        slope_sd=float(np.sqrt(1 - noise_share) * sd_change / week),
+        noise_sd=float(np.sqrt(noise_share) * sd_change),
         **model,
     )
 
@@ -213,9 +208,7 @@ def analytic_power(
     vb = model.sd_change(weeks, control_start) ** 2 / n_control
     se = np.sqrt(va + vb)
     df = (va + vb) ** 2 / (va**2 / (n_treated - 1) + vb**2 / (n_control - 1))
-    crit = stats.t.ppf(1 - alpha / 2, df)
-    ncp = diff / se
-    return stats.nct.sf(crit, df, ncp) + stats.nct.cdf(-crit, df, ncp)
+    return power_noncentral_t(diff / se, df, alpha)
 
 
 def power_grid(

@@ -53,6 +53,12 @@ def sd_from_se(se, n1: int, n2: int):
     return np.asarray(se, float) / np.sqrt(1 / n1 + 1 / n2)
 
 
+def sd_from_ci(low, high, n1: int, n2: int, level: float = 0.95):
+    """Per-participant SD behind a symmetric normal CI of a difference of two
+    independent means: :func:`se_from_ci`, then :func:`sd_from_se`."""
+    return sd_from_se(se_from_ci(low, high, level), n1, n2)
+
+
 def se_of_difference(sd, n1: int, n2: int):
     """SE of a difference of two independent means with a common SD."""
     return np.asarray(sd, float) * np.sqrt(1 / n1 + 1 / n2)
@@ -96,15 +102,36 @@ def power_t(delta, sd, n1: int, n2: int, alpha: float = 0.05):
     difference in means. This is the analytic counterpart of
     :func:`valor.simulate.simulate_t_power`.
     """
-    df = n1 + n2 - 2
     ncp = np.asarray(delta, float) / se_of_difference(sd, n1, n2)
+    return power_noncentral_t(ncp, n1 + n2 - 2, alpha)
+
+
+def power_noncentral_t(ncp, df, alpha: float = 0.05):
+    """Power of a two-sided t test with ``df`` degrees of freedom when the test
+    statistic follows a noncentral t with noncentrality ``ncp``.
+
+    Both rejection tails are counted, each as an upper tail
+    (P(T < -t | ncp) = P(T > t | -ncp)): SciPy's lower tail of the noncentral t
+    returns NaN for some large noncentralities.
+    """
     t = _st.t.ppf(1 - alpha / 2, df)
-    return _st.nct.sf(t, df, ncp) + _st.nct.cdf(-t, df, ncp)
+    ncp = np.asarray(ncp, float)
+    return _st.nct.sf(t, df, ncp) + _st.nct.sf(t, df, -ncp)
 
 
-def detectable_difference(sd, n1: int, n2: int, power: float = 0.8, alpha: float = 0.05):
-    """True difference that a two-sided z test detects with the given power."""
-    return (z_crit(1 - alpha) + _st.norm.ppf(power)) * se_of_difference(sd, n1, n2)
+def detectable_difference(sd, n1: int, n2: int, power: float = 0.8, alpha: float = 0.05) -> float:
+    """True difference that the two-sided pooled t test (:func:`power_t`) detects with
+    the given power.
+
+    The normal-approximation formula (z_a + z_b) * SE is the starting point; the t
+    test needs a little more, found by solving power_t(delta) = power.
+    """
+    if not 0 < power < 1:
+        raise ValueError("power must be in (0, 1)")
+    approx = (z_crit(1 - alpha) + _st.norm.ppf(power)) * float(se_of_difference(sd, n1, n2))
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda d: float(power_t(d, sd, n1, n2, alpha)) - power, approx / 2, approx * 2))
 
 
 def critical_difference(se, alpha: float = 0.05):
@@ -157,16 +184,18 @@ def sample_size(
         n_placebo += 1
 
 
-def power_stratified(deltas, ses, alpha: float = 0.05):
+def power_stratified(deltas, ses, df, alpha: float = 0.05):
     """Power of an inverse-variance-weighted combination of stratum differences.
 
     ``deltas`` and ``ses`` are per stratum (last axis); the combined estimate
-    has SE 1/sqrt(sum 1/SE^2).
+    has SE 1/sqrt(sum 1/SE^2), and its test is a t test with ``df`` degrees of
+    freedom (participants minus two per stratum). With one stratum this is
+    exactly :func:`power_t`.
     """
     deltas, ses = np.asarray(deltas, float), np.asarray(ses, float)
     w = 1 / ses**2
     combined = (w * deltas).sum(axis=-1) / w.sum(axis=-1)
-    return power_z(combined, 1 / np.sqrt(w.sum(axis=-1)), alpha)
+    return power_noncentral_t(combined * np.sqrt(w.sum(axis=-1)), df, alpha)
 
 
 # -- trial length under linear decline ----------------------------------------

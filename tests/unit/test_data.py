@@ -70,3 +70,28 @@ def test_week28_difference_is_consistent_with_the_arms():
     p_row = frame.loc[("faster", "tofersen vs placebo")]
     assert p_row["test"] == "joint rank test"
     assert pd.isna(p_row["estimate"])
+
+
+# -- row look-ups -----------------------------------------------------------------
+
+
+def test_row_and_value_find_exactly_one_row():
+    enrolment = data.load("enrolment")
+    assert data.value(enrolment, "n", population="faster", arm="tofersen") == 39
+    assert data.row(enrolment, population="all", arm="both")["source_key"] == "miller2022nejm"
+    with pytest.raises(KeyError, match="found 3"):
+        data.row(enrolment, population="faster")
+    with pytest.raises(KeyError, match="found 0"):
+        data.row(enrolment, population="nobody")
+
+
+def test_row_ignores_missing_values_in_the_condition():
+    frame = pd.DataFrame({"a": pd.array([1, None], "Int64"), "b": ["x", "y"]})
+    assert data.row(frame, a=1)["b"] == "x"
+
+
+def test_parameter_reads_a_parameter_table():
+    design = data.load("design")
+    assert data.parameter(design, "primary_endpoint_week") == 28
+    with pytest.raises(KeyError, match="no parameter 'nope'"):
+        data.parameter(design, "nope")

@@ -54,15 +54,6 @@ def test_calibration_reproduces_the_placebo_mean_and_sd():
     assert m.noise_sd**2 == pytest.approx(0.25 * 36.0)
 
 
-def test_sd_from_ci_worked_by_hand():
-    # a CI of +-1.96 is a standard error of 1; with 2 + 2 people, SE = SD * 1
-    assert lagged.sd_from_ci(-1.959964, 1.959964, 2, 2) == pytest.approx(1.0, rel=1e-6)
-    # 4 + 4 people: SE = SD * sqrt(1/2), so SD = sqrt(2)
-    assert lagged.sd_from_ci(-1.959964, 1.959964, 4, 4) == pytest.approx(np.sqrt(2), rel=1e-6)
-    with pytest.raises(ValueError):
-        lagged.sd_from_ci(1.0, -1.0, 4, 4)
-
-
 # -- a known effect is recovered ---------------------------------------------------------
 
 

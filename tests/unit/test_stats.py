@@ -118,10 +118,67 @@ def test_sample_size_rejects_zero_effect():
         stats.sample_size(0.0, 8.0)
 
 
-def test_detectable_difference_has_the_stated_power():
+def test_detectable_difference_has_the_stated_power_of_the_t_test():
     d = stats.detectable_difference(8.2, 39, 21, power=0.9)
+    assert stats.power_t(d, 8.2, 39, 21) == pytest.approx(0.9, abs=1e-9)
+    # the t test needs a little more than the normal-approximation formula
     se = stats.se_of_difference(8.2, 39, 21)
-    assert stats.power_z(d, se) == pytest.approx(0.9, abs=1e-4)
+    assert d > (Z + st.norm.ppf(0.9)) * se
+
+
+def test_sd_from_ci_worked_by_hand():
+    # a CI of +-1.96 is a standard error of 1; with 2 + 2 people, SE = SD * 1
+    assert stats.sd_from_ci(-Z, Z, 2, 2) == pytest.approx(1.0)
+    # 4 + 4 people: SE = SD * sqrt(1/2), so SD = sqrt(2)
+    assert stats.sd_from_ci(-Z, Z, 4, 4) == pytest.approx(np.sqrt(2))
+    with pytest.raises(ValueError):
+        stats.sd_from_ci(1.0, -1.0, 4, 4)
+
+
+# -- independent implementations (statsmodels) ------------------------------------------
+
+ARMS = [(1.2, 8.2, 39, 21), (4.07, 8.2, 39, 21), (1.0, 1.0, 20, 20), (6.3, 8.2, 39, 21), (3.0, 5.0, 10, 5)]
+
+
+@pytest.mark.parametrize("delta, sd, n1, n2", ARMS)
+def test_power_t_equals_statsmodels(delta, sd, n1, n2):
+    from statsmodels.stats.power import TTestIndPower
+
+    expected = TTestIndPower().power(effect_size=delta / sd, nobs1=n1, alpha=0.05, ratio=n2 / n1)
+    assert stats.power_t(delta, sd, n1, n2) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("delta, sd, n1, n2", ARMS)
+def test_power_z_equals_statsmodels(delta, sd, n1, n2):
+    from statsmodels.stats.power import NormalIndPower
+
+    expected = NormalIndPower().power(effect_size=delta / sd, nobs1=n1, alpha=0.05, ratio=n2 / n1)
+    assert stats.power_z(delta, stats.se_of_difference(sd, n1, n2)) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("delta, ratio", [(1.2, 2.0), (4.07, 2.0), (6.0, 2.0), (4.07, 1.0), (2.0, 3.0)])
+def test_sample_size_equals_statsmodels_rounded_up(delta, ratio):
+    from statsmodels.stats.power import TTestIndPower
+
+    placebo = TTestIndPower().solve_power(effect_size=delta / 8.2, power=0.8, alpha=0.05, ratio=ratio)
+    n = stats.sample_size(delta, 8.2, 0.8, ratio)
+    assert n.n_placebo == math.ceil(placebo) and n.n_tofersen == math.ceil(ratio * n.n_placebo)
+
+
+def test_detectable_difference_equals_statsmodels():
+    from statsmodels.stats.power import TTestIndPower
+
+    effect = TTestIndPower().solve_power(nobs1=39, power=0.8, alpha=0.05, ratio=21 / 39)
+    assert stats.detectable_difference(8.2, 39, 21, 0.8) == pytest.approx(effect * 8.2, rel=1e-5)
+
+
+def test_power_never_returns_nan_for_large_effects():
+    # SciPy's lower tail of the noncentral t is NaN for some large noncentralities
+    # (ncp about 8.6 to 15 with 58 degrees of freedom); power_t counts both tails as upper tails
+    deltas = np.linspace(0, 40, 4001)
+    power = stats.power_t(deltas, 8.2, 39, 21)
+    assert not np.isnan(power).any() and power[-1] == pytest.approx(1.0)
+    assert np.all(np.diff(power) >= -1e-12)
 
 
 def test_critical_and_non_overlap_differences():
@@ -134,12 +191,16 @@ def test_critical_and_non_overlap_differences():
 
 
 def test_power_stratified_reduces_to_one_stratum_and_to_pooling():
-    se = 2.0
-    assert stats.power_stratified([3.0], [se]) == pytest.approx(stats.power_z(3.0, se))
+    sd, n1, n2 = 8.2, 39, 21
+    se = stats.se_of_difference(sd, n1, n2)
+    # one stratum with the degrees of freedom of the two arms is exactly the pooled t test
+    assert stats.power_stratified([3.0], [se], n1 + n2 - 2) == pytest.approx(stats.power_t(3.0, sd, n1, n2))
     # two identical strata: same estimate, SE divided by sqrt(2)
-    assert stats.power_stratified([3.0, 3.0], [se, se]) == pytest.approx(
-        stats.power_z(3.0, se / math.sqrt(2))
+    assert stats.power_stratified([3.0, 3.0], [se, se], 200) == pytest.approx(
+        stats.power_noncentral_t(3.0 / (se / math.sqrt(2)), 200)
     )
+    # with many degrees of freedom it approaches the z test
+    assert stats.power_stratified([3.0], [se], 10**6) == pytest.approx(stats.power_z(3.0, se), abs=1e-5)
 
 
 # -- trial length -------------------------------------------------------------------

@@ -1,8 +1,6 @@
-"""Figures of the trial, drawn from the data tables only.
+"""Figures of the trial's design: the dosing timeline and the enrolment flow.
 
-Every function takes validated DataFrames (from ``valor.data.load``) and
-returns a matplotlib Figure; chapters glue it and give it a name, a caption
-and alt text.
+Chapter: *The design of VALOR*. Drawn from the data tables only.
 """
 
 from __future__ import annotations
@@ -10,30 +8,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
-from valor import style
-
-DAYS_PER_WEEK = 7
-
-
-def design_value(design, parameter: str) -> float:
-    """One number from the ``design`` table."""
-    match = design.loc[design["parameter"] == parameter, "value"]
-    if match.empty:
-        raise KeyError(f"data/design.csv has no parameter '{parameter}'")
-    return float(match.iloc[0])
-
-
-def study_week(study_day) -> float:
-    """Study day 1 is week 0."""
-    return (study_day - 1) / DAYS_PER_WEEK
+from valor import data, style
+from valor.analysis.design import study_week
 
 
 def dosing_timeline(schedule, design):
     """Doses on a week axis, with the treatment period and the primary endpoint."""
     style.apply()
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
-    treatment_end = design_value(design, "treatment_weeks")
-    endpoint = design_value(design, "primary_endpoint_week")
+    treatment_end = data.parameter(design, "treatment_weeks")
+    endpoint = data.parameter(design, "primary_endpoint_week")
     ax.axvspan(
         0,
         treatment_end,

@@ -1,0 +1,245 @@
+"""The open-label extension: early against delayed start, participation, long-term
+follow-up and the hazard ratios of two data cuts.
+
+Chapter: *The open-label extension* (also the introduction, the lessons and the fact
+check). Light: pandas only, no SciPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from valor import data, fmt, labels
+from valor.analysis.result import Result
+
+COMPOSITE = "death, permanent ventilation or withdrawal for progression"
+
+
+def _estimate_ci(row, digits: int = 1, estimate_digits: int | None = None) -> str:
+    return fmt.estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], digits, estimate_digits)
+
+
+@dataclass(frozen=True, repr=False)
+class FirstLook(Result):
+    """The July 2021 cut: each stratum some weeks after the switch to open label."""
+
+    rows: pd.DataFrame  # data/ole_oct2021.csv
+
+    def _row(self, endpoint, population, comparison):
+        return data.row(self.rows, endpoint=endpoint, population=population, comparison=comparison)
+
+    def texts(self) -> dict[str, str]:
+        faster = self._row("alsfrs_r", "faster", "difference")
+        slower = self._row("alsfrs_r", "slower", "difference")
+        return {
+            "faster_week": fmt.integer(faster["week"]),
+            "slower_week": fmt.integer(slower["week"]),
+            "faster_early": fmt.num(self._row("alsfrs_r", "faster", "early start")["estimate"]),
+            "faster_delayed": fmt.num(self._row("alsfrs_r", "faster", "delayed start")["estimate"]),
+            "faster_diff": _estimate_ci(faster),
+            "slower_diff": _estimate_ci(slower),
+            "faster_nfl_ratio": _estimate_ci(self._row("plasma_nfl", "faster", "early:delayed"), 2),
+            "faster_sod1_ratio": _estimate_ci(self._row("csf_sod1", "faster", "early:delayed"), 2),
+            "faster_cut": f"{faster['data_cut']} cut",
+        } | {
+            f"{short}_fall_{group.split()[0]}": fmt.fall(self._row(marker, "faster", group)["estimate"])
+            for marker, short in (("csf_sod1", "sod1"), ("plasma_nfl", "nfl"))
+            for group in labels.GROUP_ARM
+        }
+
+
+def first_look(oct2021: pd.DataFrame) -> FirstLook:
+    """The extension's first look (``data/ole_oct2021.csv``)."""
+    return FirstLook(oct2021)
+
+
+@dataclass(frozen=True, repr=False)
+class Week52(Result):
+    """Early minus delayed start at week 52 (January 2022 cut), verified values only."""
+
+    rows: pd.DataFrame  # data/ole_week52.csv, every row
+    week: int
+
+    @property
+    def verified(self) -> pd.DataFrame:
+        return self.rows[self.rows["verified"] == "yes"]
+
+    @property
+    def unverified(self) -> pd.DataFrame:
+        return self.rows[self.rows["verified"] == "no"]
+
+    def _row(self, endpoint, comparison="difference"):
+        return data.row(self.verified, endpoint=endpoint, comparison=comparison)
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "w52_week": fmt.integer(self.week),
+            "w52_early_loss": fmt.num(-self._row("alsfrs_r", "early start")["estimate"]),
+            "w52_delayed_loss": fmt.num(-self._row("alsfrs_r", "delayed start")["estimate"]),
+            "w52_cut": str(self._row("alsfrs_r")["data_cut"]),
+            "w52_early": fmt.num(self._row("alsfrs_r", "early start")["estimate"]),
+            "w52_delayed": fmt.num(self._row("alsfrs_r", "delayed start")["estimate"]),
+            "w52_diff_estimate": fmt.num(self._row("alsfrs_r")["estimate"]),
+            "w52_ci": fmt.ci(self._row("alsfrs_r")["ci_low"], self._row("alsfrs_r")["ci_high"]),
+            "w52_svc_estimate": fmt.num(self._row("svc")["estimate"]),
+            "w52_svc_ci": fmt.ci(self._row("svc")["ci_low"], self._row("svc")["ci_high"]),
+            "w52_diff": _estimate_ci(self._row("alsfrs_r")),
+            "w52_p": fmt.p_reported(self._row("alsfrs_r")["p_value"]),
+            "w52_svc": _estimate_ci(self._row("svc")),
+            "w52_svc_p": fmt.p_reported(self._row("svc")["p_value"]),
+            "w52_alsaq5": fmt.num(self._row("alsaq5")["estimate"]),
+            "w52_alsaq5_p": fmt.p_reported(self._row("alsaq5")["p_value"]),
+            "w52_eq5d": _estimate_ci(self._row("eq5d5l"), 2, estimate_digits=1),
+            "n_unverified": fmt.integer(len(self.unverified)),
+            "unverified_endpoints": labels.endpoints_in_words(self.unverified["endpoint"].unique()),
+        }
+
+
+def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
+    """The rows a forest plot may show: verified differences with a 95% CI."""
+    keep = (
+        (week52["verified"] == "yes")
+        & (week52["comparison"] == "difference")
+        & week52["ci_low"].notna()
+        & week52["ci_high"].notna()
+    )
+    return week52[keep].reset_index(drop=True)
+
+
+def week52_results(week52: pd.DataFrame) -> Week52:
+    """The week-52 results of ``data/ole_week52.csv``.
+
+    The chapter says ALSFRS-R *fell* in both groups and that every verified interval
+    favours early start; this refuses data for which those words would be wrong.
+    """
+    alsfrs = week52[(week52["endpoint"] == "alsfrs_r") & (week52["comparison"] != "difference")]
+    if not (alsfrs["estimate"] < 0).all() or not (forest_rows(week52)["ci_low"] > 0).all():
+        raise ValueError(
+            "data/ole_week52.csv: the prose says ALSFRS-R fell in both groups and every verified "
+            "interval favours early start; the data no longer say so"
+        )
+    weeks = week52["week"].unique()
+    if len(weeks) != 1:
+        raise ValueError(f"data/ole_week52.csv: expected one week, found {sorted(weeks)}")
+    return Week52(week52, int(weeks[0]))
+
+
+@dataclass(frozen=True, repr=False)
+class Participation(Result):
+    """Who entered and who completed the extension, and for how long they were followed."""
+
+    n_randomised: int
+    entered: int
+    completed: int
+    completed_early: int
+    completed_early_pct: float
+    completed_delayed: int
+    completed_delayed_pct: float
+    median_follow_up: tuple[float, float, float]  # years: median, shortest, longest
+    weeks_from_valor_start: tuple[int, int]
+
+    def texts(self) -> dict[str, str]:
+        median, low, high = self.median_follow_up
+        return {
+            "entered": fmt.integer(self.entered),
+            "entered_pct": fmt.percent(self.entered / self.n_randomised),
+            "completed": fmt.integer(self.completed),
+            "completed_early": fmt.integer(self.completed_early),
+            "completed_early_pct": fmt.percent(self.completed_early_pct / 100),
+            "completed_delayed": fmt.integer(self.completed_delayed),
+            "completed_delayed_pct": fmt.percent(self.completed_delayed_pct / 100),
+            "median_fu": fmt.num(median),
+            "fu_range": fmt.ci(low, high),
+            "fu_weeks": f"{fmt.integer(self.weeks_from_valor_start[0])} to "
+            f"{fmt.integer(self.weeks_from_valor_start[1])}",
+        }
+
+
+def participation_summary(
+    participation: pd.DataFrame, design: pd.DataFrame, enrolment: pd.DataFrame
+) -> Participation:
+    """From ``data/ole_participation.csv``, ``data/design.csv`` (how many entered) and
+    ``data/enrolment.csv`` (how many were randomised)."""
+
+    def row(measure, group="all"):
+        return data.row(participation, measure=measure, group=group)
+
+    median, weeks = row("median_follow_up"), row("follow_up_from_valor_start")
+    return Participation(
+        n_randomised=int(data.value(enrolment, "n", population="all", arm="both")),
+        entered=int(data.parameter(design, "ole_entered")),
+        completed=int(row("completed_ole")["value"]),
+        completed_early=int(row("completed_ole", "early start")["value"]),
+        completed_early_pct=float(row("completed_ole", "early start")["percent_reported"]),
+        completed_delayed=int(row("completed_ole", "delayed start")["value"]),
+        completed_delayed_pct=float(row("completed_ole", "delayed start")["percent_reported"]),
+        median_follow_up=(float(median["value"]), float(median["range_low"]), float(median["range_high"])),
+        weeks_from_valor_start=(int(weeks["range_low"]), int(weeks["range_high"])),
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class LongTerm(Result):
+    """The long-term report: each endpoint's change in the two groups."""
+
+    rows: pd.DataFrame  # data/ole_longterm.csv
+    week: int
+
+    def _pair(self, endpoint, digits=1, formatter=None):
+        formatter = formatter or (lambda x: fmt.num(x, digits))
+        early, delayed = (
+            formatter(data.value(self.rows, "estimate", endpoint=endpoint, comparison=group))
+            for group in labels.GROUP_ARM
+        )
+        return early, delayed
+
+    def texts(self) -> dict[str, str]:
+        alsfrs, svc, hhd = self._pair("alsfrs_r"), self._pair("svc"), self._pair("hhd", 2)
+        nfl = self._pair("plasma_nfl", formatter=fmt.percent)
+        return {
+            "lt_week": fmt.integer(self.week),
+            "lt_alsfrs": f"{alsfrs[0]} against {alsfrs[1]} points",
+            "lt_svc": f"{svc[0]} against {svc[1]} percent of predicted",
+            "lt_hhd": f"{hhd[0]} against {hhd[1]}",
+            "lt_nfl": f"{nfl[0]} and {nfl[1]}",
+        }
+
+
+def long_term(longterm: pd.DataFrame) -> LongTerm:
+    """``data/ole_longterm.csv``. The chapter says early starters had less decline in
+    ALSFRS-R, SVC and HHD; this refuses data for which that would be wrong."""
+    wide = longterm.pivot(index="endpoint", columns="comparison", values="estimate")
+    if not (
+        wide.loc[["alsfrs_r", "svc", "hhd"], "early start"]
+        > wide.loc[["alsfrs_r", "svc", "hhd"], "delayed start"]
+    ).all():
+        raise ValueError(
+            "data/ole_longterm.csv: the prose says early start declined less; the data no longer say so"
+        )
+    return LongTerm(longterm, int(longterm["week"].iloc[0]))
+
+
+@dataclass(frozen=True, repr=False)
+class HazardRatios(Result):
+    """Hazard ratios of early against delayed start, by data cut, population and outcome."""
+
+    rows: pd.DataFrame  # data/hazard_ratios.csv
+
+    def text(self, cut: str, population: str, outcome: str) -> str:
+        row = data.row(self.rows, data_cut=cut, population=population, endpoint=outcome)
+        return f"{fmt.num(row['estimate'], 2)} (95% CI {fmt.ci(row['ci_low'], row['ci_high'], 2)})"
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "hr_jul": self.text("July 2021", "faster", COMPOSITE),
+            "hr_jan_dpv": self.text("January 2022", "all", "death or permanent ventilation"),
+            "hr_jan_death": self.text("January 2022", "all", "death"),
+            "hr_jan_composite": self.text("January 2022", "all", COMPOSITE),
+        }
+
+
+def hazard_ratio_summary(hazard_ratios: pd.DataFrame) -> HazardRatios:
+    """``data/hazard_ratios.csv``, kept apart by data cut (never pooled)."""
+    return HazardRatios(hazard_ratios)

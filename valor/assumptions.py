@@ -1,0 +1,192 @@
+"""The modelling assumptions of the book, each defined once, with its reason.
+
+Every choice an analysis makes that is not a trial value from ``data/`` stands
+here: the significance level, the target powers, the effects the book assumes,
+how the variance of the decline is split, event probabilities, and the seed and
+size of every simulation. Each :class:`Assumption` carries its value, its unit,
+why it was chosen and, where one exists, a source (a key in ``references.bib``).
+
+Read an assumption as an attribute, ``assumptions.ALPHA``, or by name,
+``assumptions.value("alpha")``; both go through :func:`value`, the one place a
+read happens, so that a build can record which chapter read which assumption.
+The appendix page *Modelling assumptions* is rendered from :func:`table_rows`.
+Nothing here imports more than the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One modelling assumption: its name, value, unit, the reason for it and a source."""
+
+    name: str
+    value: object
+    unit: str
+    reason: str
+    source: str | None = None  # a key in references.bib, where a source supports the value
+
+
+_ALL = (
+    Assumption(
+        "alpha",
+        0.05,
+        "probability, two-sided",
+        "The conventional significance level, the one VALOR's primary analysis was judged "
+        "against. Every power, sample size and critical difference in the book uses it.",
+    ),
+    Assumption(
+        "target_power",
+        0.8,
+        "probability",
+        "The power trials are most often planned for: the book asks which effect, or which "
+        "size of trial, reaches it.",
+    ),
+    Assumption(
+        "high_power",
+        0.9,
+        "probability",
+        "The stricter planning target, shown beside the usual one to show how fast the "
+        "required effect and size grow.",
+    ),
+    Assumption(
+        "benchmark_slowing",
+        0.5,
+        "fraction of the placebo arm's decline",
+        "The book's benchmark effect: a drug that halves the decline. It is a large effect "
+        "for ALS, so power against it is generous; the sample size, the heterogeneity and "
+        "enrichment examples and the lagged-effect model all use it.",
+    ),
+    Assumption(
+        "length_slowing",
+        0.3,
+        "fraction of the placebo arm's decline",
+        "A modest slowing from the first dose for the trial-length figure: smaller than the "
+        "benchmark, to ask whether a longer trial rescues an effect of realistic size.",
+    ),
+    Assumption(
+        "rate_variance_shares",
+        (1.0, 0.75, 0.5, 0.25),
+        "share of the week-28 variance of the change",
+        "How much of the spread of the change comes from people declining at different rates "
+        "(the rest is visit-to-visit noise). No source reports it, so the trial-length figure "
+        "spans the range.",
+    ),
+    Assumption(
+        "lag_noise_share",
+        0.5,
+        "share of the week-28 variance of the change",
+        "The lagged-effect model's share of visit-to-visit noise: unreported, so the middle "
+        "of the range the trial-length figure spans.",
+    ),
+    Assumption(
+        "lag_delays",
+        (0, 4, 8, 12, 16, 20, 24),
+        "weeks from the first dose",
+        "Delays before the drug slows decline, from none to nearly the whole randomised "
+        "phase, in steps of a month.",
+    ),
+    Assumption(
+        "lag_examples",
+        (0, 12, 20),
+        "weeks from the first dose",
+        "The delays drawn in the course figure: none, about a quarter of a year, and most of "
+        "the randomised phase; the middle one is quoted in the prose.",
+    ),
+    Assumption(
+        "longer_endpoint_weeks",
+        (40, 52),
+        "weeks from the first dose",
+        "Longer trials for the lagged-effect model: the week of the extension's first look "
+        "at the faster stratum and the one-year analysis.",
+    ),
+    Assumption(
+        "event_probabilities",
+        (0.05, 0.15),
+        "probability of death or permanent ventilation before week 28 (lower, higher)",
+        "Illustrative rates for the joint rank test: VALOR's events before week 28 are not "
+        "reported by arm, so the simulation uses a low and a threefold higher rate.",
+    ),
+    Assumption(
+        "fast_variant_share",
+        0.5,
+        "share of the faster stratum",
+        "The share carrying a fast variant in the heterogeneity example: unknown, and a half "
+        "gives the largest spread between two subgroups.",
+    ),
+    Assumption(
+        "seed",
+        2021,
+        "seed of numpy.random.default_rng",
+        "Any fixed seed makes every simulated number repeat exactly; 2021 is the year of "
+        "the topline results.",
+    ),
+    Assumption(
+        "n_trials",
+        10_000,
+        "simulated trials per scenario",
+        "Enough for a Monte-Carlo standard error of at most half a percentage point of "
+        "power, in well under a second per scenario.",
+    ),
+    Assumption(
+        "lag_n_trials",
+        4_000,
+        "simulated trials per delay and trial length",
+        "The lag grid has 21 cells; 4,000 trials each keep the Monte-Carlo standard error "
+        "below one percentage point and the chapter quick.",
+    ),
+)
+_BY_NAME = {a.name: a for a in _ALL}
+
+
+def names() -> list[str]:
+    """The name of every assumption, in the order the appendix lists them."""
+    return [a.name for a in _ALL]
+
+
+def get(name: str) -> Assumption:
+    """The whole record of one assumption (value, unit, reason, source)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(
+            f"no assumption named {name!r} (valor/assumptions.py defines: {', '.join(names())})"
+        ) from None
+
+
+def value(name: str, override=None):
+    """The value of the assumption ``name`` (or ``override`` when one is given).
+
+    Every read of an assumption goes through here.
+    """
+    return get(name).value if override is None else override
+
+
+def __getattr__(attribute: str):
+    """``assumptions.ALPHA`` reads ``value("alpha")``."""
+    if attribute.isupper() and attribute.lower() in _BY_NAME:
+        return value(attribute.lower())
+    raise AttributeError(f"module 'valor.assumptions' has no attribute {attribute!r}")
+
+
+def shown(x) -> str:
+    """A value as the appendix shows it: ``10000`` -> ``'10,000'``, ``(0, 12)`` -> ``'0, 12'``."""
+    if isinstance(x, tuple):
+        return ", ".join(shown(v) for v in x)
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+
+
+def table_rows() -> list[dict[str, str]]:
+    """One row per assumption for the appendix, each value read through :func:`value`."""
+    return [
+        {
+            "assumption": f"`{a.name}`",
+            "value": shown(value(a.name)),
+            "unit": a.unit,
+            "why": a.reason,
+            "source": "{cite:p}`" + a.source + "`" if a.source else "none: an assumption",
+        }
+        for a in _ALL
+    ]
