@@ -522,13 +522,13 @@ def power_sources(
             fmt.percent(benchmark_result.power),
         ),
         (
-            f"a {fmt.percent(length.slowing)} slowing from day one, week {week} ({{numref}}`fig-wm-length`)",
+            f"a {fmt.percent(length.slowing)} slowing from day one, week {week} ({{numref}}`fig-dc-length`)",
             "the same test; the SD grows with time under linear decline, so a longer trial can help",
             "{py:func}`~valor.analysis.power.trial_length`",
             fmt.percent(length.quoted["len_28"]),
         ),
         (
-            "the benchmark effect, both strata together ({numref}`fig-wm-enrich`)",
+            "the benchmark effect, both strata together ({numref}`fig-dc-enrich`)",
             "*t* test of the inverse-variance weighted difference; the slower stratum's SD is "
             "unreported, so two assumptions bound it",
             "{py:func}`~valor.analysis.power.enrichment`",
