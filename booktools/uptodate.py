@@ -34,9 +34,8 @@ def fingerprint(root: Path, overrides: dict | None = None, only: tuple[str, ...]
     digest = hashlib.sha256()
     digest.update(json.dumps(overrides or {}, sort_keys=True).encode())
     digest.update(sys.version.encode())
-    stamp = Path(sys.prefix) / ".installed"
-    if stamp.exists():
-        digest.update(str(stamp.stat().st_mtime_ns).encode())
+    for stamp in sorted(Path(sys.prefix).glob(".installed-*")):  # the Makefile's install stamps
+        digest.update(f"{stamp.name}\0{stamp.stat().st_mtime_ns}".encode())
     tops = [root / part for part in only] if only else [root]
     for top in tops:
         if top.is_file():

@@ -1,8 +1,8 @@
 """`make pdf`: the whole book in one PDF, every chapter title in it and, in each
 chapter's pages, its figures (as images, with their numbered captions).
 
-Needs Debian's chromium: in CI (CI=true) a missing chromium fails this test;
-elsewhere the test is skipped with what to install.
+Needs Debian's chromium (`make test` installs it): missing, the tests fail saying
+what to install, in CI and elsewhere.
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_pdf_leaves_out_the_web_page_furniture(pages):
     assert "Skip to main content" not in text and "Back to top" not in text
 
 
-@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.fail.Exception)])
 def test_missing_chromium_fails_in_ci_and_says_what_to_install_elsewhere(monkeypatch, ci, outcome):
     from booktools import browser
 

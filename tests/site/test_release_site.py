@@ -287,9 +287,10 @@ BENIGN = ("Got invalid theme mode",)   # pydata-sphinx-theme on a fresh profile 
 
 @pytest.fixture(scope="module")
 def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
     from booktools import browser
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         instance = browser.launch(p)
         yield instance
         instance.close()
