@@ -3,9 +3,10 @@
 ``python -m booktools.build`` (what ``make book`` runs):
 
 1. validates every data table, stopping with a clear message if one is broken;
-2. runs ``jupyter-book build`` with warnings as errors into a work folder
-   (``_build/.work``) that keeps Sphinx's incremental state, so only chapters
-   whose source, data or ``valor/`` code changed are re-executed;
+2. runs Sphinx as ``jupyter-book build`` does (``booktools.sphinx_build``: warnings
+   as errors, one reading process per core) into a work folder (``_build/.work``)
+   that keeps Sphinx's incremental state, so only chapters whose source, or a data
+   file or ``valor`` module their kernel used, changed are re-executed;
 3. only when that succeeds, replaces the published site (``_build/html``) with
    the new one; a failed build leaves the last good site byte for byte as it was
    and forgets the incremental state, so the next build re-reads every page;
@@ -65,49 +66,40 @@ def write_config(root: Path, work: Path, overrides: dict) -> Path | None:
     return path
 
 
-def _jupyter_book() -> str:
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return str(exe) if exe.exists() else "jupyter-book"
-
-
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def notebook_failures(log: str) -> list[str]:
-    """'chapters/x.md raised ErrorType: message' for each notebook that raised."""
+    """'chapters/x.md raised ErrorType: message' for each notebook that raised (once each)."""
     text = ANSI.sub("", log)
-    failures = []
+    failures: dict[str, str] = {}
     for match in re.finditer(r"ExecutionError: (\S+\.(?:md|ipynb))", text):
         before = text[: match.start()]
         errors = re.findall(r"^(\w+(?:Error|Exception)\w*: .+)$", before, re.M)
         errors = [e for e in errors if not e.startswith(("CellExecutionError", "ExecutionError"))]
-        failures.append(f"{match.group(1)} raised {errors[-1] if errors else 'an error'}")
-    return failures
+        if errors or match.group(1) not in failures:
+            failures[match.group(1)] = errors[-1] if errors else "an error"
+    return [f"{path} raised {error}" for path, error in failures.items()]
 
 
 def build_html(
     root: Path, work: Path, config: Path | None = None, builder: str = "html", extra_env: dict | None = None
 ) -> int:
-    cmd = [
-        _jupyter_book(),
-        "build",
-        str(root),
-        "--path-output",
-        str(work),
-        "--builder",
-        builder,
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    if config is not None:
-        cmd += ["--config", str(config)]
+    from booktools import kernel_trace
+    from valor.data import VALIDATED_ENV
+
+    cmd = [sys.executable, "-m", "booktools.sphinx_build", str(root), "--path-output", str(work)]
+    cmd += ["--builder", builder] + (["--config", str(config)] if config is not None else [])
     env = {
         **os.environ,
         "VALOR_BOOK_ROOT": str(root),
+        # the kernels import this book's valor/ (a copy's, in the tests) and record what they import
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        "IPYTHONDIR": str(kernel_trace.startup_dir(work)),
+        # tables this build validated: its kernels read them without validating again
+        VALIDATED_ENV: str(validated_tables(work)),
     }
-    env.pop("VALOR_READS_LOG", None)
+    env.pop(kernel_trace.LOG_ENV, None)
     env.update(extra_env or {})
     log = work / "build.log"
     work.mkdir(parents=True, exist_ok=True)
@@ -159,28 +151,15 @@ def swap_in(new_site: Path, site: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def start_early_execution(root: Path, work: Path, overrides: dict):
-    """In a clean build, start executing every notebook now, while Sphinx starts.
+def validated_tables(work: Path) -> Path:
+    """Where the build notes the tables it validated (by content; see ``valor.data``)."""
+    return work / "validated"
 
-    Returns (thread, hand-over file) or None (incremental build: Sphinx decides
-    what to re-read, and booktools.execute runs those when it knows).
-    """
-    from booktools import execute
 
-    if (work / "_build" / ".doctrees" / "environment.pickle").exists():
-        return None
-    config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
-    settings = config.get("execute") or {}
-    if settings.get("execute_notebooks") != "cache":
-        return None
-    return execute.start_early(
-        root,
-        execute.toc_docnames(root),
-        work,
-        (config.get("parse") or {}).get("myst_enable_extensions", []),
-        settings.get("timeout"),
-        bool(settings.get("allow_errors", False)),
-    )
+def first_page(root: Path, site: Path) -> Path:
+    """The published page of the table of contents' root document."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return site / f"{Path(toc['root']).with_suffix('')}.html"
 
 
 def execution_report(work: Path) -> dict:
@@ -205,7 +184,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         notebooks = sorted(report["executed"] + report["reused"])
         print(
             f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
-            f"{site} is up to date."
+            f"{site} is up to date. First page: {first_page(root, site)}"
         )
         print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
         return 0
@@ -216,7 +195,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     else:
         from valor import data  # pandas and pandera load in ~1 s: only when validating
 
-        errors = data.validate_all()
+        errors = data.validate_all(remember=validated_tables(work))
         if errors:
             uptodate.record_data_checked(work, None)
             print("\nBuild stopped: data validation failed.", file=sys.stderr)
@@ -227,11 +206,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         uptodate.record_data_checked(work, data_state)
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
-    config = write_config(root, work, overrides or {})
-    early = start_early_execution(root, work, overrides or {})
-    code = build_html(root, work, config, extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
-    if early:
-        early[0].join()
+    code = build_html(root, work, write_config(root, work, overrides or {}))
     if code != 0:
         _forget_incremental_state(work)
         log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
@@ -246,8 +221,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
     swap_in(work / "_build" / "html", site)
     uptodate.record(work, site, state)
     report = execution_report(work)
-    first_page = site / "chapters" / "intro.html"  # the toc's root
-    print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
+    print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page(root, site)}")
     print(
         f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
         f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}."

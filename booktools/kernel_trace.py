@@ -27,13 +27,22 @@ del _valor_trace
 """
 
 
+# A build's kernels keep no command history: nobody reads it, and writing it costs start-up time.
+KERNEL_CONFIG = "c.HistoryManager.enabled = False\n"
+
+
 def startup_dir(work: Path) -> Path:
-    """An IPYTHONDIR whose start-up file installs the recorder (for the kernels of a build)."""
+    """An IPYTHONDIR for the kernels of a build: its start-up file installs the recorder."""
     folder = work / "ipython"
-    startup = folder / "profile_default" / "startup" / "00-valor-trace.py"
-    startup.parent.mkdir(parents=True, exist_ok=True)
-    if not startup.exists() or startup.read_text(encoding="utf-8") != STARTUP:
-        startup.write_text(STARTUP, encoding="utf-8")
+    profile = folder / "profile_default"
+    files = {
+        profile / "startup" / "00-valor-trace.py": STARTUP,
+        profile / "ipython_kernel_config.py": KERNEL_CONFIG,
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
     return folder
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 
@@ -57,8 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         keep_going=True,
         jobs=args.jobs or default_jobs(),
     )
-    if isinstance(result, Exception) or result:
-        return 1  # Sphinx has printed why
+    if isinstance(result, Exception):
+        # Sphinx printed only the last exception; the cause (a notebook's failing
+        # cell and its error) is in the chain, or in a reading process's traceback.
+        print(
+            getattr(result, "traceback", None) or "".join(traceback.format_exception(result)), file=sys.stderr
+        )
+        return 1
+    if result:
+        return 1  # Sphinx has printed the warnings
     builder_specific_actions(result, args.builder, output, "book", None, print)
     return 0
 

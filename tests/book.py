@@ -13,10 +13,20 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
-    """Every document listed in _toc.yml, in order (the build's own reader)."""
-    from booktools.execute import toc_docnames as from_toc
+    """Every document listed in _toc.yml, in reading order (read by sphinx-external-toc, as the build does)."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    return from_toc(root)
+    site_map = parse_toc_yaml(root / "_toc.yml")
+
+    def walk(docname: str) -> list[str]:
+        found = [docname]
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, str):
+                    found += walk(item)
+        return found
+
+    return walk(site_map.root.docname)
 
 
 def is_notebook(path: Path) -> bool:

@@ -1,4 +1,4 @@
-"""Built editions of the book for the tests: built once, shared between workers.
+"""Built editions of the book for the tests: built once per test run, shared by all workers.
 
 Each build goes where ``make book`` / ``make student`` / ``make pdf`` put it, so it
 reuses their incremental state (a no-op when nothing changed). A file lock per
@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from book import ROOT
+from book import ROOT, run_build
 
 CHROMIUM_HELP = (
     "Debian's chromium is missing: run the tests with `make test`, which installs it "
     "(as root, with apt-get); elsewhere `sudo apt-get install chromium` first"
 )
+WORK = {"reader": ROOT / "_build" / ".work", "student": ROOT / "_build" / ".work-student"}
 
 
 @contextlib.contextmanager
@@ -33,23 +35,32 @@ def _locked(name: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-_built: dict[str, Path] = {}
+@dataclass(frozen=True)
+class Build:
+    site: Path  # the published HTML
+    output: str  # what `make book` printed
+    executed: Path  # the notebooks as the build executed them (myst-nb's jupyter_execute/)
+
+
+_built: dict[str, object] = {}
+
+
+def build(edition: str = "reader") -> Build:
+    """``edition`` built now if needed (the test fails if the build fails)."""
+    if edition not in _built:
+        with _locked(f"build-{edition}"):
+            result = run_build(ROOT, "--edition", edition)
+        output = result.stdout + result.stderr
+        if result.returncode != 0:
+            pytest.fail(f"building the {edition} edition failed:\n{output[-4000:]}", pytrace=False)
+        site = ROOT / "_build" / ("html" if edition == "reader" else f"{edition}/html")
+        _built[edition] = Build(site, output, WORK[edition] / "_build" / "jupyter_execute")
+    return _built[edition]
 
 
 def site(edition: str = "reader") -> Path:
-    """The HTML site of ``edition``, built now if needed (fails the test if the build fails)."""
-    if edition not in _built:
-        from booktools import build
-
-        with _locked(f"build-{edition}"):
-            code = build.main(["--root", str(ROOT), "--edition", edition])
-        if code != 0:
-            pytest.fail(
-                f"building the {edition} edition failed (exit code {code}); see the output above",
-                pytrace=False,
-            )
-        _built[edition] = ROOT / "_build" / ("html" if edition == "reader" else f"{edition}/html")
-    return _built[edition]
+    """The HTML site of ``edition``, built now if needed."""
+    return build(edition).site
 
 
 def require_chromium() -> str:

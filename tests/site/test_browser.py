@@ -1,6 +1,6 @@
 """The built book in a real browser (Debian's chromium via Playwright), served on 127.0.0.1.
 
-The book is built once in a temporary copy; every page in _toc.yml is visited
+The book is the test run's shared build (`make book`); every page in _toc.yml is visited
 once (console, images, math, requests, axe-core, screenshot) and the tests below
 check what that visit recorded. Screenshots go to _build/screenshots/ of this
 checkout for review.
@@ -19,7 +19,8 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from book import ROOT, copy_project, run_build, toc_docnames
+import sites
+from book import ROOT, toc_docnames
 from booktools import browser
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -62,11 +63,10 @@ def needs_browser() -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("browser") / "book")
-    result = run_build(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root
+def built():
+    """The book's root, once its reader edition is built (in _build/html)."""
+    assert sites.site("reader") == ROOT / "_build" / "html"
+    return ROOT
 
 
 @dataclass

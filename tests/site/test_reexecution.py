@@ -1,24 +1,36 @@
-"""After a data edit exactly the chapters that read that table re-execute; the page shows the new value."""
+"""A chapter re-executes exactly when a file its kernel read, or a module of the science
+package its kernel imported, changed: never for the machinery, never for a module no
+kernel imported. Checked on a copy of the project, build after build."""
+
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-
 from book import copy_project, executed_chapters, notebook_docnames, run_build
 
 pytestmark = pytest.mark.xdist_group("reexecution")
 
+# A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
+# (so `leaf` is imported only through another module); no kernel imports `unused`.
+PROBE = {
+    "__init__.py": "",
+    "used.py": "from valor._probe import leaf\n\nVALUE = leaf.VALUE\n",
+    "leaf.py": "VALUE = 1\n",
+    "unused.py": "VALUE = 2\n",
+}
+PROBE_CHAPTER = "chapters/trial_design"
+PROBE_CELL = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._probe.used\n```\n"
+
 
 def readers(root, table):
     """Chapters that load the table (the book's convention: data.load("name") in the chapter)."""
-    return {doc for doc in notebook_docnames(root)
-            if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())}
-
-
-def importers_of_valor(root):
-    return {doc for doc in notebook_docnames(root)
-            if re.search(r"^\s*(from|import)\s+valor\b", (root / f"{doc}.md").read_text(), re.M)}
+    return {
+        doc
+        for doc in notebook_docnames(root)
+        if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())
+    }
 
 
 def build(root):
@@ -27,11 +39,37 @@ def build(root):
     return executed_chapters(result.stdout)
 
 
+def append(path, text="\n# edited\n"):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def overlapping_runs(root) -> int:
+    """How many pairs of notebooks ran at the same time in the last build (myst-nb's times)."""
+    report = json.loads((root / "_build" / ".work" / "_build" / ".doctrees" / "valor_execution.json").read_text())
+    runs = sorted((end - seconds, end) for end, seconds in report["finished"].values())
+    return sum(1 for i, (_, end) in enumerate(runs) for start, _ in runs[i + 1 :] if start < end)
+
+
 def test_only_what_changed_re_executes(tmp_path):
     root = copy_project(tmp_path / "book")
-    assert build(root) == set(notebook_docnames(root))
+    (root / "valor" / "_probe").mkdir()
+    for name, text in PROBE.items():
+        (root / "valor" / "_probe" / name).write_text(text)
+    append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
 
+    assert build(root) == set(notebook_docnames(root)), "a clean build executes every notebook"
+    assert overlapping_runs(root) > 0, "a clean build runs notebooks at the same time"
     assert build(root) == set(), "a no-op rebuild executes nothing"
+
+    for module in sorted((root / "booktools").glob("*.py")) + sorted((root / "_ext").glob("*.py")):
+        append(module)
+    assert build(root) == set(), "the machinery is no input of any chapter"
+
+    append(root / "valor" / "_probe" / "unused.py")
+    assert build(root) == set(), "a science module no kernel imported"
+
+    append(root / "valor" / "_probe" / "leaf.py")
+    assert build(root) == {PROBE_CHAPTER}, "only the chapter whose kernel imported it (through `used`)"
 
     table = root / "data" / "alsfrs_week28.csv"
     table.write_text(table.read_text().replace(",0.97,joint rank test", ",0.91,joint rank test"))
@@ -40,8 +78,5 @@ def test_only_what_changed_re_executes(tmp_path):
     assert build(root) == expected
     intro = (root / "_build" / "html" / "chapters" / "intro.html").read_text()
     assert "P = 0.91" in intro and "P = 0.97" not in intro
-
-    (root / "valor" / "fmt.py").write_text((root / "valor" / "fmt.py").read_text() + "\n# edited\n")
-    assert build(root) == importers_of_valor(root)
 
     assert build(root) == set()
