@@ -39,22 +39,18 @@ def notebook_docnames(root: Path = ROOT) -> list[str]:
     return [d for d in toc_docnames(root) if is_notebook(root / f"{d}.md")]
 
 
-def glued_values(nb) -> dict[str, str]:
-    """key -> glued text (Markdown source for glued Markdown, '<figure>' for a figure)."""
+def glued_values(glue: dict) -> dict[str, str]:
+    """key -> glued text (Markdown source for glued Markdown, '<figure>' for a figure), from
+    the glue data myst-nb took out of an executed notebook (``jupyter_execute/<page>.glue.json``)."""
     values = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            data = {k.removeprefix(prefix): v for k, v in output.get("data", {}).items()}
-            if "image/png" in data or "image/svg+xml" in data:
-                values[meta["name"]] = "<figure>"
-            elif "text/markdown" in data:  # glued Markdown (for {glue:md}): its source
-                values[meta["name"]] = data["text/markdown"]
-            else:
-                values[meta["name"]] = ast.literal_eval(data["text/plain"])
+    for key, output in glue.items():
+        data = output.get("data", {})
+        if "image/png" in data or "image/svg+xml" in data:
+            values[key] = "<figure>"
+        elif "text/markdown" in data:  # glued Markdown (for {glue:md}): its source
+            values[key] = data["text/markdown"]
+        else:
+            values[key] = ast.literal_eval(data["text/plain"])
     return values
 
 

@@ -1,7 +1,8 @@
 """Every notebook in _toc.yml as the build executed it: executed in full, without an
 error output, and its glued values equal to the golden snapshot.
 
-The notebooks are the ones `make book` executed (myst-nb's ``jupyter_execute/``, from
+The notebooks (and their glue data) are the ones `make book` executed (myst-nb's
+``jupyter_execute/``, from
 the build the test run shares): nothing is executed twice, and a build succeeds only
 when every notebook executed without raising. The snapshot (tests/golden/<chapter>.json,
 key -> text) makes every change of a number in the prose show up as a readable diff;
@@ -27,8 +28,9 @@ def executed():
     return sites.build("reader").executed
 
 
-def executed_notebook(executed, docname: str):
-    """The build's executed notebook, checked to be this source, run in full, without errors."""
+def executed_glue(executed, docname: str) -> dict:
+    """The glue data of the build's executed notebook, checked to be this source, run in
+    full, without errors."""
     path = executed / f"{docname}.ipynb"
     assert path.is_file(), f"the build did not execute {docname}.md ({path} is missing)"
     nb = nbformat.read(path, as_version=4)
@@ -38,7 +40,8 @@ def executed_notebook(executed, docname: str):
     assert all(c.execution_count is not None for c in code), f"{docname}: a code cell did not run"
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{docname}: error output {errors[0].get('ename')}: {errors[0].get('evalue')}"
-    return nb
+    glue = path.with_suffix(".glue.json")  # myst-nb moves glued outputs there
+    return json.loads(glue.read_text(encoding="utf-8")) if glue.exists() else {}
 
 
 def golden_diff(old: dict, new: dict) -> list[str]:
@@ -60,7 +63,7 @@ def golden_diff(old: dict, new: dict) -> list[str]:
 
 @pytest.mark.parametrize("docname", notebook_docnames())
 def test_notebook_executes_and_matches_golden(docname, request, executed):
-    values = glued_values(executed_notebook(executed, docname))
+    values = glued_values(executed_glue(executed, docname))
     golden = GOLDEN / f"{docname.split('/')[-1]}.json"
     if request.config.getoption("--update-golden"):
         golden.write_text(json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
