@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -29,11 +31,19 @@ import yaml
 
 from booktools import uptodate
 
-# Editions differ from the reader's book only by _config.yml overrides.
+# Editions differ from the reader's book only by _config.yml overrides. The student
+# edition's setting changes only how pages are written (_ext/valor_solutions.py): it is
+# written from the reader edition's environment, in the same work folder, so a book
+# executed once gives both editions.
 EDITIONS = {
     "reader": {},
-    "student": {"sphinx": {"config": {"hide_solutions": True}}},
+    "student": {"sphinx": {"config": {"student_edition": True}}},
 }
+
+
+def output_name(edition: str) -> str:
+    """The edition's Sphinx output folder, under ``<work>/_build/``."""
+    return "html" if edition == "reader" else f"html-{edition}"
 
 
 def deep_merge(base: dict, overrides: dict) -> dict:
@@ -83,13 +93,20 @@ def notebook_failures(log: str) -> list[str]:
 
 
 def build_html(
-    root: Path, work: Path, config: Path | None = None, builder: str = "html", extra_env: dict | None = None
+    root: Path,
+    work: Path,
+    config: Path | None = None,
+    builder: str = "html",
+    extra_env: dict | None = None,
+    output: str | None = None,
 ) -> int:
+    """Sphinx into ``work/_build/<output>`` (default: the builder's name); its exit code."""
     from booktools import kernel_trace
     from valor.data import VALIDATED_ENV
 
     cmd = [sys.executable, "-m", "booktools.sphinx_build", str(root), "--path-output", str(work)]
-    cmd += ["--builder", builder] + (["--config", str(config)] if config is not None else [])
+    cmd += ["--builder", builder, "--output", output or builder]
+    cmd += ["--config", str(config)] if config is not None else []
     env = {
         **os.environ,
         "VALOR_BOOK_ROOT": str(root),
@@ -101,7 +118,7 @@ def build_html(
     }
     env.pop(kernel_trace.LOG_ENV, None)
     env.update(extra_env or {})
-    log = work / "build.log"
+    log = build_log(work, output or builder)
     work.mkdir(parents=True, exist_ok=True)
     with (
         subprocess.Popen(
@@ -151,6 +168,19 @@ def swap_in(new_site: Path, site: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def build_log(work: Path, output: str) -> Path:
+    return work / f"build-{output}.log"
+
+
+@contextlib.contextmanager
+def locked(work: Path):
+    """One build at a time in a work folder (editions share it)."""
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def validated_tables(work: Path) -> Path:
     """Where the build notes the tables it validated (by content; see ``valor.data``)."""
     return work / "validated"
@@ -173,9 +203,14 @@ def _forget_incremental_state(work: Path) -> None:
     shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
 
 
-def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> int:
-    """Validate, build into ``work``, and on success publish to ``site``."""
+def run(root: Path, site: Path, work: Path, overrides: dict | None = None, output: str = "html") -> int:
+    """Validate, build into ``work/_build/<output>``, and on success publish to ``site``."""
     root, site, work = root.resolve(), site.resolve(), work.resolve()
+    with locked(work):
+        return _run(root, site, work, overrides, output)
+
+
+def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str) -> int:
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
     state = uptodate.fingerprint(root, overrides)
@@ -188,7 +223,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         )
         print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
         return 0
-    uptodate.forget(work)
+    uptodate.forget(work, site)
     data_state = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
     if uptodate.data_checked(work, data_state):
         print("Data OK: unchanged since it was last validated.", flush=True)
@@ -206,10 +241,10 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         uptodate.record_data_checked(work, data_state)
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
-    code = build_html(root, work, write_config(root, work, overrides or {}))
+    code = build_html(root, work, write_config(root, work, overrides or {}), output=output)
     if code != 0:
         _forget_incremental_state(work)
-        log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
+        log = build_log(work, output).read_text(encoding="utf-8", errors="replace")
         print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.", file=sys.stderr)
         for failure in notebook_failures(log):
             print(f"  {failure}", file=sys.stderr)
@@ -218,7 +253,7 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return code or 1
 
-    swap_in(work / "_build" / "html", site)
+    swap_in(work / "_build" / output, site)
     uptodate.record(work, site, state)
     report = execution_report(work)
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page(root, site)}")
@@ -245,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     default_site = {"reader": root / "_build" / "html", "student": root / "_build" / "student" / "html"}[
         args.edition
     ]
-    default_work = root / "_build" / (".work" if args.edition == "reader" else f".work-{args.edition}")
-    return run(root, args.site or default_site, args.work or default_work, EDITIONS[args.edition])
+    work = args.work or root / "_build" / ".work"
+    return run(root, args.site or default_site, work, EDITIONS[args.edition], output_name(args.edition))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Run Sphinx as ``jupyter-book build`` does, with several processes.
 
-``python -m booktools.sphinx_build ROOT --path-output WORK [--builder B] [--config C] [--jobs N]``
+``python -m booktools.sphinx_build ROOT --path-output WORK [--builder B] [--output O] [--config C] [--jobs N]``
 
 JB1's command line has no ``-j``; its Python API (``jupyter_book.sphinx.build_sphinx``)
 has. This is that call with the arguments the command line passes for a book
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path, help="the book's folder")
     parser.add_argument("--path-output", type=Path, required=True, help="where _build/ goes")
     parser.add_argument("--builder", default="html", choices=["html", "singlehtml"])
+    parser.add_argument(
+        "--output", default=None, help="folder under PATH_OUTPUT/_build (default: the builder)"
+    )
     parser.add_argument("--config", type=Path, default=None, help="_config.yml to use")
     parser.add_argument("--jobs", type=int, default=None, help="Sphinx processes (default: cores)")
     args = parser.parse_args(argv)
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     root = args.root.resolve()
-    output = args.path_output.resolve() / "_build" / args.builder
+    output = args.path_output.resolve() / "_build" / (args.output or args.builder)
     result = build_sphinx(
         root,
         output,

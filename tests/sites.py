@@ -20,12 +20,12 @@ CHROMIUM_HELP = (
     "Debian's chromium is missing: run the tests with `make test`, which installs it "
     "(as root, with apt-get); elsewhere `sudo apt-get install chromium` first"
 )
-WORK = {"reader": ROOT / "_build" / ".work", "student": ROOT / "_build" / ".work-student"}
+WORK = ROOT / "_build" / ".work"  # both editions: the student edition is written from the reader's
 
 
 @contextlib.contextmanager
 def _locked(name: str):
-    lock = ROOT / "_build" / f".{name}.lock"
+    lock = ROOT / "_build" / f".{name}.lock"  # build.run also locks its work folder
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -54,7 +54,7 @@ def build(edition: str = "reader") -> Build:
         if result.returncode != 0:
             pytest.fail(f"building the {edition} edition failed:\n{output[-4000:]}", pytrace=False)
         site = ROOT / "_build" / ("html" if edition == "reader" else f"{edition}/html")
-        _built[edition] = Build(site, output, WORK[edition] / "_build" / "jupyter_execute")
+        _built[edition] = Build(site, output, WORK / "_build" / "jupyter_execute")
     return _built[edition]
 
 

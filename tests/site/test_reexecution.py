@@ -1,6 +1,10 @@
-"""A chapter re-executes exactly when a file its kernel read, or a module of the science
-package its kernel imported, changed: never for the machinery, never for a module no
-kernel imported. Checked on a copy of the project, build after build."""
+"""Build after build of one copy of the project (built clean once, for the whole module):
+
+* a chapter re-executes exactly when a file its kernel read, or a module of the science
+  package its kernel imported, changed: never for the machinery, never for a module no
+  kernel imported;
+* a broken data file or a raising notebook stops the build and keeps the last good site
+  (these run last: a failed build forgets the incremental state)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import json
 import re
 
 import pytest
-from book import copy_project, executed_chapters, notebook_docnames, run_build
+from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
 pytestmark = pytest.mark.xdist_group("reexecution")
 
@@ -50,15 +54,21 @@ def overlapping_runs(root) -> int:
     return sum(1 for i, (_, end) in enumerate(runs) for start, _ in runs[i + 1 :] if start < end)
 
 
-def test_only_what_changed_re_executes(tmp_path):
-    root = copy_project(tmp_path / "book")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The copy, with a probe sub-package, after its clean build: (root, executed, overlaps)."""
+    root = copy_project(tmp_path_factory.mktemp("reexecution") / "book")
     (root / "valor" / "_probe").mkdir()
     for name, text in PROBE.items():
         (root / "valor" / "_probe" / name).write_text(text)
     append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
+    return root, build(root), overlapping_runs(root)
 
-    assert build(root) == set(notebook_docnames(root)), "a clean build executes every notebook"
-    assert overlapping_runs(root) > 0, "a clean build runs notebooks at the same time"
+
+def test_only_what_changed_re_executes(built):
+    root, clean, overlaps = built
+    assert clean == set(notebook_docnames(root)), "a clean build executes every notebook"
+    assert overlaps > 0, "a clean build runs notebooks at the same time"
     assert build(root) == set(), "a no-op rebuild executes nothing"
 
     for module in sorted((root / "booktools").glob("*.py")) + sorted((root / "_ext").glob("*.py")):
@@ -80,3 +90,38 @@ def test_only_what_changed_re_executes(tmp_path):
     assert "P = 0.91" in intro and "P = 0.97" not in intro
 
     assert build(root) == set()
+
+
+def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):
+    root, _, _ = built
+    site = root / "_build" / "html"
+    before = tree_digest(site)
+    path = root / "data" / "enrolment.csv"
+    good = path.read_text()
+    path.write_text(good.replace("slower,placebo,15", "slower,placebo,-15"))
+    try:
+        result = run_build(root)
+    finally:
+        path.write_text(good)
+    assert result.returncode != 0
+    assert "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)" in result.stderr
+    assert "last good site" in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_raising_notebook_stops_the_build_and_keeps_the_last_good_site(built):
+    root, _, _ = built
+    site = root / "_build" / "html"
+    before = tree_digest(site)
+    chapter = root / "chapters" / "trial_design.md"
+    chapter.write_text(
+        chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n"
+    )
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "Build failed" in result.stderr and "last good site" in result.stderr
+    # one plain line names the notebook and the error, after the full traceback
+    assert f"{chapter} raised RuntimeError: deliberate failure for the test" in result.stderr
+    assert tree_digest(site) == before
+    # the failed build forgot its incremental state: the next build re-reads every page
+    assert not (root / "_build" / ".work" / "_build" / ".doctrees").exists()
