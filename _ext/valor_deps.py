@@ -49,10 +49,39 @@ def _is_notebook(app, docname: str) -> bool:
     return path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
 
 
+def balance(docnames: list[str], cost: dict[str, float], nproc: int) -> list[str]:
+    """``docnames`` ordered so that Sphinx's reading chunks take about equal time.
+
+    Sphinx cuts the list into contiguous chunks (``make_chunks``) and reads ``nproc``
+    at a time; a chunk beyond the first ``nproc`` starts only when one ends. So the
+    cheapest pages go to those late chunks, and the rest, dearest first, each to the
+    least loaded of the first ``nproc`` chunks that has room.
+    """
+    from sphinx.util.parallel import make_chunks
+
+    sizes = [len(chunk) for chunk in make_chunks(docnames, nproc)]
+    chunks: list[list[str]] = [[] for _ in sizes]
+    totals = [0.0] * len(sizes)
+    by_cost = sorted(docnames, key=lambda d: (cost.get(d, 0.0), d))
+    for i in range(nproc, len(sizes)):
+        chunks[i], by_cost = by_cost[: sizes[i]], by_cost[sizes[i] :]
+    for docname in reversed(by_cost):
+        room = [i for i in range(min(nproc, len(sizes))) if len(chunks[i]) < sizes[i]]
+        i = min(room, key=lambda k: totals[k])
+        chunks[i].append(docname)
+        totals[i] += cost.get(docname, 0.0)
+    return [d for chunk in chunks for d in chunk]
+
+
 def _before_read_docs(app, env, docnames):
     for name in PARALLEL_SAFE_ELSEWHERE & set(app.extensions):
         app.extensions[name].parallel_read_safe = True
     env.valor_reading = sorted(docnames)
+    if app.parallel > 1 and len(docnames) > 5:  # Sphinx reads in parallel (see Builder.read)
+        # last build's execution times; a notebook never timed counts as slow, a page as quick
+        known = getattr(env, "valor_seconds", {})
+        cost = {d: known.get(d, 10.0 if _is_notebook(app, d) else 0.1) for d in docnames}
+        docnames[:] = balance(list(docnames), cost, app.parallel)
 
 
 def _source_read(app, docname, source):
@@ -88,6 +117,10 @@ def _build_finished(app, exception):
     executed = sorted(set(getattr(env, "valor_reading", [])) & set(notebooks))
     runs = {d: NbMetadataCollector.get_exec_data(env, d) or {} for d in executed}
     runs = {d: run for d, run in runs.items() if run.get("runtime") is not None}
+    env.valor_seconds = {
+        **getattr(env, "valor_seconds", {}),
+        **{d: run["runtime"] for d, run in runs.items()},
+    }
     report = {
         "executed": executed,
         "reused": [d for d in notebooks if d not in executed],

@@ -81,3 +81,24 @@ def test_build_jobs_setting(monkeypatch):
         sphinx_build.default_jobs()
     monkeypatch.delenv("VALOR_BUILD_JOBS")
     assert sphinx_build.default_jobs() >= 1
+
+
+def test_reading_order_balances_sphinxs_chunks():
+    import sys
+
+    from book import ROOT
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from sphinx.util.parallel import make_chunks
+    from valor_deps import balance
+
+    cost = {f"nb{k}": float(k) for k in range(1, 14)} | {f"page{k}": 0.1 for k in range(4)}
+    docnames = sorted(cost)
+    ordered = balance(docnames, cost, 2)
+    assert sorted(ordered) == docnames
+    chunks = make_chunks(ordered, 2)
+    totals = [sum(cost[d] for d in chunk) for chunk in chunks]
+    assert len(chunks) == 3 and totals[2] <= 0.1, "the chunk read last holds a cheap page"
+    assert abs(totals[0] - totals[1]) <= 13, totals  # within one notebook of each other
+    naive = [sum(cost[d] for d in chunk) for chunk in make_chunks(docnames, 2)]
+    assert max(totals[:2]) < max(naive[0], naive[1]) + naive[2]
