@@ -247,10 +247,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         used = reads(root)
+
+        def after_edit(path: str, edit) -> tuple[float, list[str], list[str]]:
+            """Edit ``path`` of the copy and rebuild: (seconds, executed, chapters that used it)."""
+            edit(root / path)
+            seconds, done = build(root)
+            return seconds, done, sorted(d for d, files in used.items() if path in files)
+
         table = f"data/{args.csv}.csv"
-        edit_csv(root / table)
-        t_csv, executed = build(root)
-        readers = sorted(d for d, files in used.items() if table in files)
+        t_csv, executed, readers = after_edit(table, edit_csv)
         row(
             f"one-CSV edit ({table}): executed {', '.join(executed) or 'none'}",
             f"{t_csv:.1f} s",
@@ -270,9 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         module = args.module or fewest_importers(used)
-        append_comment(root / module)
-        t_module, executed = build(root)
-        importers = sorted(d for d, files in used.items() if module in files)
+        t_module, executed, importers = after_edit(module, append_comment)
         row(
             f"{module} edited: executed {', '.join(executed) or 'none'}",
             f"{t_module:.1f} s",

@@ -54,7 +54,7 @@ def overlapping_runs(root) -> int:
     return sum(1 for i, (_, end) in enumerate(runs) for start, _ in runs[i + 1 :] if start < end)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The copy, with a probe sub-package, after its clean build: (root, executed, overlaps)."""
     root = copy_project(tmp_path_factory.mktemp("reexecution") / "book")
