@@ -45,11 +45,11 @@ $(UV):
 
 # Exactly the packages of uv.lock (hashes checked); --inexact keeps the other set's packages.
 $(BOOK_STAMP): uv.lock requirements.txt pyproject.toml | $(UV)
-	$(UV) sync --locked --inexact --quiet
+	$(UV) sync --locked --inexact --quiet --compile-bytecode
 	@touch $@
 
 $(TEST_STAMP): uv.lock requirements.txt pyproject.toml | $(UV)
-	$(UV) sync --locked --inexact --quiet --group test
+	$(UV) sync --locked --inexact --quiet --compile-bytecode --group test
 	@touch $(BOOK_STAMP) $@
 
 data: $(BOOK_STAMP)
