@@ -90,23 +90,21 @@ def chapter_title(docname: str, root: Path = ROOT) -> str:
     raise ValueError(f"{docname}.md has no '# ' title")
 
 
-COPY_IGNORE = (
-    ".venv",
-    "_build",
-    ".git",
-    ".pytest_cache",
-    "__pycache__",
-    "site",
-    "node_modules",
-    "*.egg-info",
-)
+# Left out of a copy: build outputs, tools and caches; `site` (released versions) and
+# `_build` only at the top (tests/site/ is part of the project).
+COPY_IGNORE_TOP = {".venv", "_build", "site", "node_modules"}
+COPY_IGNORE_ANYWHERE = {".git", ".pytest_cache", ".ruff_cache", "__pycache__"}
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """A throw-away copy of the book (sources, data, valor/) for builds that edit files."""
+    """A throw-away copy of the book (sources, data, valor/, tests) for builds that edit files."""
     import shutil
 
-    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*COPY_IGNORE), symlinks=True)
+    def ignore(folder, names):
+        left_out = {n for n in names if n in COPY_IGNORE_ANYWHERE or n.endswith(".egg-info")}
+        return left_out | (COPY_IGNORE_TOP & set(names) if Path(folder) == root else set())
+
+    shutil.copytree(root, dest, ignore=ignore, symlinks=True)
     return dest
 
 
