@@ -62,7 +62,7 @@ def needs_browser() -> Path:
         pytest.fail(str(err), pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def built():
     """The book's root, once its reader edition is built (in _build/html)."""
     assert sites.site("reader") == ROOT / "_build" / "html"
@@ -107,7 +107,7 @@ RUN_AXE = """async () => {
 }"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     axe = needs_browser()
     from playwright.sync_api import sync_playwright
@@ -119,7 +119,7 @@ def chromium():
             instance.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(built, chromium):
     """(base URL, browser, blocked URLs) with the built site served on 127.0.0.1."""
     instance, _ = chromium
@@ -132,7 +132,7 @@ def site(built, chromium):
             context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(built, site, chromium):
     base, context, _ = site
     _, axe = chromium
