@@ -68,8 +68,11 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Each test module runs whole on one worker (--dist loadscope), so what a module builds,
+# prints or visits is made once; pytest-xdist's loadgroup no longer groups under pytest 9.2
+# (pytest-dev/pytest-xdist#1386).
 test: $(TEST_STAMP) browser $(AXE) lint
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
+	$(PY) -m pytest -n $(JOBS) --dist loadscope -q
 
 # The science's unit tests: no kernel, no build, no browser.
 test-fast: $(TEST_STAMP)

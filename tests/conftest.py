@@ -14,14 +14,6 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_collection_modifyitems(items):
-    """Each site test module runs on one pytest-xdist worker (`--dist loadgroup`), so what
-    it builds or prints once (a fixture, an edition, the PDF) is not made again on the other."""
-    for item in items:
-        if "site" in item.path.parts and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """A skipped test fails: every test runs, or the run says what is missing."""

@@ -23,7 +23,6 @@ import sites
 from book import ROOT, toc_docnames
 from booktools import browser
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 # Console errors that are not the book's fault, each with its reason.
 CONSOLE_ALLOW = {

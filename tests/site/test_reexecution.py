@@ -14,7 +14,6 @@ import re
 import pytest
 from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
-pytestmark = pytest.mark.xdist_group("reexecution")
 
 # A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
 # (so `leaf` is imported only through another module); no kernel imports `unused`.

@@ -35,8 +35,6 @@ from bs4 import BeautifulSoup
 from book import copy_project, tree_digest
 from booktools import build, release
 
-# One worker runs this module (make test: --dist loadgroup); the lock below is for other modes.
-pytestmark = pytest.mark.xdist_group("release_site")
 
 V1, V2 = "0.1.0", "0.2.0"
 RETIRED = """(retired)=
