@@ -51,10 +51,10 @@ from booktools import pageweight  # noqa: E402
 GOALS = {"floor_ratio": 0.8, "test_ratio": 6.0, "fast": 20.0, "setup": 45.0, "noop": 5.0}
 HEAVY_IMPORTS = ["pandas", "matplotlib.pyplot", "scipy.stats", "pandera.pandas", "statsmodels.api"]
 
-# The engine this book replaced, as measured (issue 11; 2 cores, 31 s clean build then):
-# notebooks executed in a thread pool before Sphinx read them, outputs handed to myst-nb
-# through jupyter-cache's private API. Kept here to say why the engine changed.
-PREVIOUS_ENGINE = {"clean": 29.0, "one-CSV edit": 9.2, "full re-execution": 32.5}
+# The engine this book replaced (notebooks executed in a thread pool before Sphinx read
+# them, outputs handed to myst-nb through jupyter-cache's private API), measured against
+# this one in the same venv, builds interleaved, 2 cores, load 2 to 4 (old, new), seconds:
+PREVIOUS_ENGINE = {"clean": (39.5, 35.2), "one-CSV edit": (37.3, 20.4), "full re-execution": (62.6, 54.7)}
 
 FLOOR_NOTEBOOK = """---
 jupytext:
@@ -348,10 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nWhy this engine: Sphinx reads with one process per core and myst-nb executes each")
     print("notebook as it is read (`execute_notebooks: force`); the engine before ran notebooks in a")
     print("thread pool ahead of Sphinx and handed outputs over through jupyter-cache's private API and")
-    print("a polled file (366 lines). Its figures then / this engine's now:")
+    print("a polled file (366 lines). Both measured in one interleaved run (old / new), and this run:")
     now = {"clean": t_clean, "one-CSV edit": t_csv, "full re-execution": t_full}
-    for name, before in PREVIOUS_ENGINE.items():
-        print(f"  {name}: {before:.1f} s / {now[name]:.1f} s")
+    for name, (old, new) in PREVIOUS_ENGINE.items():
+        print(f"  {name}: {old:.1f} s / {new:.1f} s; this run {now[name]:.1f} s")
     print("Sphinx reads serially when 5 pages or fewer are to be read, so small edits run their")
     print("notebooks one after the other.")
 
