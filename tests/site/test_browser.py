@@ -1,16 +1,15 @@
 """The built book in a real browser (Debian's chromium via Playwright), served on 127.0.0.1.
 
-The book is built once in a temporary copy; every page in _toc.yml is visited
+The book is the test run's shared build (`make book`); every page in _toc.yml is visited
 once (console, images, math, requests, axe-core, screenshot) and the tests below
 check what that visit recorded. Screenshots go to _build/screenshots/ of this
 checkout for review.
 
-Chromium or axe-core missing: in CI (CI=true) these tests fail; elsewhere they
-are skipped with a message saying what to install.
+Chromium or axe-core missing: the tests fail saying what to install (`make test`
+installs both).
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -20,10 +19,10 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from book import ROOT, copy_project, run_build, toc_docnames
+import sites
+from book import ROOT, toc_docnames
 from booktools import browser
 
-pytestmark = pytest.mark.xdist_group("browser")
 
 # Console errors that are not the book's fault, each with its reason.
 CONSOLE_ALLOW = {
@@ -53,35 +52,20 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 SERIOUS = ("serious", "critical")
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def missing(what: str):
-    """Fail in CI, skip with a plain message elsewhere."""
-    if in_ci():
-        pytest.fail(f"CI=true and {what}", pytrace=False)
-    pytest.skip(what)
-
-
 def needs_browser() -> Path:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing("the Python package playwright is not installed: run `make test` (it installs requirements.txt)")
+    """axe-core's script, once chromium and axe-core are known to be there."""
     try:
         browser.chromium_path()
         return browser.axe_script(ROOT)
     except browser.BrowserMissing as err:
-        missing(str(err))
+        pytest.fail(str(err), pytrace=False)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("browser") / "book")
-    result = run_build(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root
+def built():
+    """The book's root, once its reader edition is built (in _build/html)."""
+    assert sites.site("reader") == ROOT / "_build" / "html"
+    return ROOT
 
 
 @dataclass
@@ -330,20 +314,13 @@ def test_figures_are_compressed_at_a_sensible_resolution(built):
 
 # -- what happens without chromium ----------------------------------------------
 
-def test_missing_browser_fails_in_ci_and_skips_with_a_message_elsewhere(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI=true and chromium is gone"):
-        missing("chromium is gone")
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="chromium is gone"):
-        missing("chromium is gone")
-
-
 def test_chromium_path_names_the_fix_when_chromium_is_missing(monkeypatch, tmp_path):
     monkeypatch.setattr(browser, "CHROMIUM_CANDIDATES", (str(tmp_path / "no-chromium"),))
     monkeypatch.setenv("VALOR_CHROMIUM", str(tmp_path / "also-missing"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(browser.BrowserMissing, match="make browser"):
+    with pytest.raises(browser.BrowserMissing, match="sudo apt-get install chromium"):
         browser.chromium_path()
-    with pytest.raises(browser.BrowserMissing, match="make axe"):
+    with pytest.raises(pytest.fail.Exception, match="make test"):
+        needs_browser()
+    with pytest.raises(browser.BrowserMissing, match="make test"):
         browser.axe_script(tmp_path)

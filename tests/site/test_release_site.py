@@ -35,8 +35,6 @@ from bs4 import BeautifulSoup
 from book import copy_project, tree_digest
 from booktools import build, release
 
-# One worker runs this module (make test: --dist loadgroup); the lock below is for other modes.
-pytestmark = pytest.mark.xdist_group("release_site")
 
 V1, V2 = "0.1.0", "0.2.0"
 RETIRED = """(retired)=
@@ -287,9 +285,10 @@ BENIGN = ("Got invalid theme mode",)   # pydata-sphinx-theme on a fresh profile 
 
 @pytest.fixture(scope="module")
 def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
     from booktools import browser
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         instance = browser.launch(p)
         yield instance
         instance.close()
