@@ -1,14 +1,14 @@
 """The book as `make book` builds it (warnings as errors; shared by the test run): check the HTML."""
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-from bs4 import BeautifulSoup
-
 import sites
 from book import ROOT, notebook_docnames, toc_docnames
+from bs4 import BeautifulSoup
 
 CDN = re.compile(r"https?://[^\"' ]*(cdn\.|jsdelivr|unpkg|cdnjs|googleapis|gstatic|mathjax\.org)", re.I)
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
@@ -116,5 +116,5 @@ def test_headings_do_not_skip_levels(built):
         article = soup(path).select_one("article") or soup(path)
         levels = [int(h.name[1]) for h in article.find_all(re.compile(r"^h[1-6]$"))]
         assert levels and levels[0] == 1, f"{doc}: first heading is not h1"
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{doc}: heading jumps from h{before} to h{after}"

@@ -8,6 +8,7 @@ when every notebook executed without raising. The snapshot (tests/golden/<chapte
 key -> text) makes every change of a number in the prose show up as a readable diff;
 after a deliberate data change, review the diff and re-record with `make golden`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -16,7 +17,6 @@ import json
 import jupytext
 import nbformat
 import pytest
-
 import sites
 from book import ROOT, glued_values, notebook_docnames
 
@@ -52,8 +52,7 @@ def golden_diff(old: dict, new: dict) -> list[str]:
         elif key not in old:
             lines.append(f"  + {key}: {new[key]!r} (new)")
         elif old[key] != new[key] and "\n" in old[key] + new[key]:
-            changed = difflib.unified_diff(old[key].splitlines(), new[key].splitlines(),
-                                           lineterm="", n=0)
+            changed = difflib.unified_diff(old[key].splitlines(), new[key].splitlines(), lineterm="", n=0)
             lines.append(f"  ~ {key} (lines that changed):")
             lines.extend("      " + line for line in list(changed)[2:])
         elif old[key] != new[key]:
@@ -66,14 +65,19 @@ def test_notebook_executes_and_matches_golden(docname, request, executed):
     values = glued_values(executed_glue(executed, docname))
     golden = GOLDEN / f"{docname.split('/')[-1]}.json"
     if request.config.getoption("--update-golden"):
-        golden.write_text(json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                          encoding="utf-8")
+        golden.write_text(
+            json.dumps(values, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return
     if not golden.exists():
-        pytest.fail(f"{golden.relative_to(ROOT)} is missing: review the values, then run `make golden`",
-                    pytrace=False)
+        pytest.fail(
+            f"{golden.relative_to(ROOT)} is missing: review the values, then run `make golden`", pytrace=False
+        )
     diff = golden_diff(json.loads(golden.read_text(encoding="utf-8")), values)
     if diff:
-        pytest.fail(f"glued values of {docname}.md differ from {golden.relative_to(ROOT)}:\n"
-                    + "\n".join(diff)
-                    + "\nIf the change is deliberate, review it and run `make golden`.", pytrace=False)
+        pytest.fail(
+            f"glued values of {docname}.md differ from {golden.relative_to(ROOT)}:\n"
+            + "\n".join(diff)
+            + "\nIf the change is deliberate, review it and run `make golden`.",
+            pytrace=False,
+        )

@@ -14,7 +14,6 @@ import re
 import pytest
 from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
-
 # A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
 # (so `leaf` is imported only through another module); no kernel imports `unused`.
 PROBE = {
@@ -48,7 +47,9 @@ def append(path, text="\n# edited\n"):
 
 def overlapping_runs(root) -> int:
     """How many pairs of notebooks ran at the same time in the last build (myst-nb's times)."""
-    report = json.loads((root / "_build" / ".work" / "_build" / ".doctrees" / "valor_execution.json").read_text())
+    report = json.loads(
+        (root / "_build" / ".work" / "_build" / ".doctrees" / "valor_execution.json").read_text()
+    )
     runs = sorted((end - seconds, end) for end, seconds in report["finished"].values())
     return sum(1 for i, (_, end) in enumerate(runs) for start, _ in runs[i + 1 :] if start < end)
 
@@ -114,7 +115,8 @@ def test_raising_notebook_stops_the_build_and_keeps_the_last_good_site(built):
     before = tree_digest(site)
     chapter = root / "chapters" / "trial_design.md"
     chapter.write_text(
-        chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n"
+        chapter.read_text()
+        + "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n"
     )
     result = run_build(root)
     assert result.returncode != 0
