@@ -135,3 +135,57 @@ def test_safety_rows_of_the_book():
 def test_atlas():
     atlas = regulatory.atlas_design(data.load("regulatory_atlas"))
     assert atlas.texts()["atlas_nfl_rise"] == "10"
+
+
+# -- The record at the end of 2026 (issue 13) -------------------------------------
+
+
+def test_week52_implied_p_is_the_normal_reading_of_the_interval():
+    import math
+
+    results = extension.week52_results(data.load("ole_week52"))
+    # by hand: SE = (6.7 - 0.4) / (2 * 1.959964) = 1.607; z = 3.5 / 1.607 = 2.178
+    se = (6.7 - 0.4) / (2 * 1.959964)
+    assert results.p_implied("alsfrs_r") == pytest.approx(math.erfc(3.5 / se / math.sqrt(2)), rel=1e-4)
+    assert results.texts()["w52_p_implied"] == "P = 0.029"
+
+
+def test_extension_registry_record_beside_the_paper():
+    texts = extension.registry_record(data.load("trial_registry")).texts()
+    assert texts["reg_id"] == "NCT03070119" and texts["reg_as_of"] == "22 May 2023"
+    assert texts["reg_enrolled"] == "138"  # everyone from Parts A, B and C, not only VALOR's 95
+    assert texts["reg_completion_estimate"] == "13 Jun 2024" and texts["reg_completed"] == "Aug 2024"
+
+
+def test_long_term_statements_label_each_speaker():
+    statements = data.load("longterm_statements")
+    framed = extension.long_term_statements(statements)
+    table = framed.table()
+    assert set(table["About"]) == set(extension.FRAMING_TOPICS)
+    efs = table[table["Statement (quoted, or paraphrased)"].str.contains("event-free survival")]
+    assert efs["Who says it"].tolist() == ["the sponsor"]
+    assert efs.iloc[0, 2].startswith("“")  # quoted in the release: in quotation marks
+    texts = framed.texts()
+    assert texts["lt_efs_years"] == "3.4" and texts["lt_strength_pct"] == "27%"
+    assert texts["lt_completers"] == "46"
+    moved = statements.copy()
+    moved.loc[moved["statement_id"] == "university_half_alive", "speaker"] = "paper"
+    with pytest.raises(ValueError, match="attributed to the paper"):
+        extension.long_term_statements(moved)
+
+
+def test_real_world_cohorts_have_no_control_group():
+    cohorts = data.load("realworld_cohorts")
+    rw = extension.real_world(cohorts)
+    # realworld_cohorts.csv: NfL changes -58, -57.9, -62 (percent)
+    assert rw.texts()["rw_nfl_falls"] == "57.9% to 62%"
+    assert rw.texts()["rw_n_cohorts"] == str(len(cohorts))
+    assert len(rw.table()) == len(cohorts)
+    controlled = cohorts.copy()
+    controlled.loc[0, "comparison"] = "matched natural-history controls"
+    with pytest.raises(ValueError, match="de_eap_multicentre may"):
+        extension.real_world(controlled)
+    rising = cohorts.copy()
+    rising.loc[0, "nfl_change_pct"] = 5.0
+    with pytest.raises(ValueError, match="NfL fell"):
+        extension.real_world(rising)
