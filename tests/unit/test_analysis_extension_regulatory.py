@@ -189,3 +189,81 @@ def test_real_world_cohorts_have_no_control_group():
     rising.loc[0, "nfl_change_pct"] = 5.0
     with pytest.raises(ValueError, match="NfL fell"):
         extension.real_world(rising)
+
+
+def test_atlas_registry_now_and_as_first_planned():
+    atlas = data.load("atlas_registry")
+    registry = regulatory.atlas_registry(atlas)
+    texts = registry.texts()
+    assert texts["atlas_status"] == "Active, not recruiting" and texts["atlas_as_of"] == "7 Mar 2025"
+    assert (texts["atlas_enrolled"], texts["atlas_planned"]) == ("158", "150")
+    assert (texts["atlas_parts_first"], texts["atlas_parts_now"]) == ("3", "4")
+    assert texts["atlas_completion"] == "7 Aug 2027"
+    table = registry.table().set_index("Fact")
+    assert "Recruiting (as of 1 May 2023)" in table.at["Recruitment status", "Earlier, or as first planned"]
+    assert "Closed (UK) (undated)" in table.at["Recruitment status", "Other sources"]
+    shrunk = atlas.copy()
+    shrunk.loc[(shrunk["parameter"] == "enrolment") & (shrunk["version"] == "registry current"), "value"] = (
+        "150"
+    )
+    with pytest.raises(ValueError, match="more participants than first planned"):
+        regulatory.atlas_registry(shrunk)
+
+
+def test_approvals_in_date_order_with_both_dates_where_sources_differ():
+    approvals = data.load("approvals")
+    summary = regulatory.approvals_summary(approvals, data.load("longterm_statements"))
+    table = summary.table()
+    assert len(table) == len(approvals)  # nothing merged
+    # China's month-only September 2024 sorts before its 8 October notice and Japan's December
+    assert table["Jurisdiction"].tolist()[:6] == ["United States"] + ["European Union"] * 3 + ["China"] * 2
+    texts = summary.texts()
+    assert (texts["ap_eu_announced"], texts["ap_eu_reported"]) == ("30 May 2024", "31 May 2024")
+    assert (texts["ap_uk"], texts["ap_uk_reported"]) == ("22 Jul 2025", "28 Jul 2025")
+    assert texts["ap_later"] == "China, Japan, Canada, the United Kingdom and South Korea"
+    assert texts["ap_countries_sponsor"] == "44"
+    eu = table[table["Jurisdiction"] == "European Union"]
+    assert eu["The date is"].tolist() == [
+        "the regulator's decision",
+        "the sponsor's announcement",
+        "a news report",
+    ]
+
+
+def test_ema_statements_are_labelled_and_quoted_as_the_data_say():
+    statements = data.load("ema_statements")
+    reasoning = regulatory.ema_reasoning(statements)
+    texts = reasoning.texts()
+    assert texts["ema_epar_benefits"].startswith("“The benefits of Qalsody")
+    assert not texts["ema_raw_data_project"].startswith("“")  # paraphrased
+    assert reasoning.table()["Who"].notna().all()
+    unknown = statements.copy()
+    unknown.loc[0, "source_key"] = "somebody2025"
+    with pytest.raises(KeyError, match="somebody2025"):
+        regulatory.ema_reasoning(unknown)
+
+
+def test_safety_totals_as_reported_and_without_denominators():
+    totals = data.load("safety_totals")
+    summary = regulatory.safety_totals(totals)
+    texts = summary.texts()
+    assert (texts["st_sae_28w_tofersen"], texts["st_sae_28w_placebo"]) == ("18%", "14%")
+    assert (texts["st_sae_12m"], texts["st_stop_12m"], texts["st_deaths_12m"]) == ("36.5%", "17.3%", "14")
+    assert set(summary.table()["Out of"]) == {regulatory.NOT_REPORTED}
+    counted = totals.copy()
+    counted.loc[0, ["n", "denominator"]] = [13, 72]
+    with pytest.raises(ValueError, match="rows 2 do"):
+        regulatory.safety_totals(counted)
+
+
+def test_question_two_brought_in_the_biomarkers():
+    questions = data.load("adcom_questions")
+    texts = regulatory.committee_questions(questions).texts()
+    assert "with additional supporting results from the effects on relevant biomarkers" in texts["q2_wording"]
+    assert "'convincing evidence" in texts["q2_wording"]
+    changed = questions.copy()
+    changed.loc[
+        (changed["question"] == 2) & (changed["source_key"] == "thefly2023briefing"), "includes_biomarkers"
+    ] = "no"
+    with pytest.raises(ValueError, match="included the biomarker results"):
+        regulatory.committee_questions(changed)
