@@ -167,7 +167,6 @@ def test_long_term_statements_label_each_speaker():
     assert efs.iloc[0, 2].startswith("“")  # quoted in the release: in quotation marks
     texts = framed.texts()
     assert texts["lt_efs_years"] == "3.4" and texts["lt_strength_pct"] == "27%"
-    assert texts["lt_completers"] == "46"
     moved = statements.copy()
     moved.loc[moved["statement_id"] == "university_half_alive", "speaker"] = "paper"
     with pytest.raises(ValueError, match="attributed to the paper"):
@@ -202,12 +201,15 @@ def test_atlas_registry_now_and_as_first_planned():
     table = registry.table().set_index("Fact")
     assert "Recruiting (as of 1 May 2023)" in table.at["Recruitment status", "Earlier, or as first planned"]
     assert "Closed (UK) (undated)" in table.at["Recruitment status", "Other sources"]
-    shrunk = atlas.copy()
-    shrunk.loc[(shrunk["parameter"] == "enrolment") & (shrunk["version"] == "registry current"), "value"] = (
-        "150"
-    )
-    with pytest.raises(ValueError, match="more participants than first planned"):
-        regulatory.atlas_registry(shrunk)
+    parts = atlas["parameter"] == "design_parts"
+    unchanged = atlas.copy()
+    unchanged.loc[parts & (atlas["version"] == "other"), "value"] = "3"
+    with pytest.raises(ValueError, match="a part was added"):
+        regulatory.atlas_registry(unchanged)
+    disagreeing = atlas.copy()
+    disagreeing.loc[parts & (atlas["source_key"] == "tricals_atlas"), "value"] = "5"
+    with pytest.raises(ValueError, match="disagree on the parts"):
+        regulatory.atlas_registry(disagreeing)
 
 
 def test_approvals_in_date_order_with_both_dates_where_sources_differ():

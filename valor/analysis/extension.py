@@ -268,14 +268,12 @@ class RegistryRecord(Result):
         return record.registry_value(record.registry_fact(self.rows, parameter, version))
 
     def texts(self) -> dict[str, str]:
-        version = record.registry_fact(self.rows, "recruitment_status", "registry record")
+        status = record.registry_fact(self.rows, "recruitment_status", "registry record")  # dates the version
         return {
-            "reg_id": str(version["registry_id"]),
-            "reg_as_of": record.date_text(version["as_of"]),
-            "reg_status": self._value("recruitment_status"),
+            "reg_id": str(status["registry_id"]),
+            "reg_as_of": record.date_text(status["as_of"]),
             "reg_enrolled": self._value("enrolment"),
             "reg_masking": self._value("allocation_masking"),
-            "reg_start": self._value("study_start"),
             "reg_completion_estimate": self._value("study_completion"),
             "reg_completed": self._value("study_completion", "other"),
             "reg_primary_outcome": self._value("primary_outcome"),
@@ -320,7 +318,6 @@ class LongTermStatements(Result):
             "lt_half_alive": record.statement_text(self.statement("university_half_alive")),
             "lt_not_powered": record.statement_text(self.statement("news_not_powered")),
             "lt_not_significant": record.statement_text(self.statement("university_not_significant")),
-            "lt_completers": fmt.integer(self.statement("university_completers")["value"]),
             "lt_eap_eu": record.statement_text(self.statement("sponsor_eap_eu")),
         }
 
