@@ -10,7 +10,9 @@ chapters that use it:
   trial length, events, heterogeneity, enrichment);
 - :mod:`valor.analysis.biomarkers`: the biomarkers and the lagged-effect model;
 - :mod:`valor.analysis.extension`: the open-label extension (delayed start);
-- :mod:`valor.analysis.regulatory`: dates, votes, ATLAS and safety.
+- :mod:`valor.analysis.regulatory`: dates, votes, ATLAS and safety;
+- :mod:`valor.analysis.synthetic`: analyses of the SYNTHETIC trial of
+  :mod:`valor.synthetic` (invented participants, not VALOR's).
 
 Every function takes validated tables (``valor.data.load``) or other results and
 returns a :class:`~valor.analysis.result.Result`: plain numbers that print
