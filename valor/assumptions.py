@@ -201,6 +201,27 @@ _ALL = (
         "lands from the published numbers: enough for a Monte-Carlo SE of a few hundredths of a "
         "point for the mean difference, in about a second.",
     ),
+    Assumption(
+        "explorer_effects",
+        tuple(round(0.05 * i, 2) for i in range(21)),
+        "fraction of the placebo arm's decline removed once the drug acts",
+        "The what-if explorer's grid of true effects: none to all of the decline in steps of 5 "
+        "percentage points.",
+    ),
+    Assumption(
+        "explorer_weeks",
+        (12, 20, 28, 40, 52, 78, 104),
+        "weeks from the first dose to the endpoint",
+        "The explorer's trial lengths: from a quarter of a year to two years, through VALOR's week "
+        "28 and the extension's looks at weeks 40 and 52.",
+    ),
+    Assumption(
+        "explorer_n_per_arm",
+        (10, 20, 30, 40, 60, 80, 100, 150, 200, 300),
+        "participants per arm (1:1)",
+        "The explorer's trial sizes: from a very small trial to ten times VALOR's faster stratum "
+        "(which had about 30 per arm on average), denser where power changes fastest.",
+    ),
 )
 _BY_NAME = {a.name: a for a in _ALL}
 

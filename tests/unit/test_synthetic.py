@@ -27,14 +27,7 @@ SEED = 20_211_017  # the tests' own draws, apart from the book's
 
 @pytest.fixture(scope="module")
 def targets():
-    return synthetic.targets(
-        data.load("alsfrs_week28"),
-        data.load("enrolment"),
-        data.load("design"),
-        data.load("events"),
-        data.load("biomarker_week28"),
-        data.load("ole_week52"),
-    )
+    return synthetic.published_targets()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from valor import data, stats, synthetic
+from valor import stats, synthetic
 from valor.analysis import synthetic as analysis
 
 SEED = 20_211_018
@@ -16,14 +16,7 @@ SEED = 20_211_018
 
 @pytest.fixture(scope="module")
 def targets():
-    return synthetic.targets(
-        data.load("alsfrs_week28"),
-        data.load("enrolment"),
-        data.load("design"),
-        data.load("events"),
-        data.load("biomarker_week28"),
-        data.load("ole_week52"),
-    )
+    return synthetic.published_targets()
 
 
 @pytest.fixture(scope="module")

@@ -50,4 +50,4 @@ def test_replicate_differences_mark_truth_publication_and_this_trial():
     assert len({line.get_linestyle() for line in ax.lines}) == 3  # told apart without colour
     assert _stamped(ax)
     labels = ax.get_legend_handles_labels()[1]
-    assert "3 synthetic trials, complete cases" in labels and "published estimate (VALOR)" in labels
+    assert "3 synthetic trials, complete cases (outline)" in labels and "published estimate (VALOR)" in labels

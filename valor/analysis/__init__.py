@@ -12,7 +12,8 @@ chapters that use it:
 - :mod:`valor.analysis.extension`: the open-label extension (delayed start);
 - :mod:`valor.analysis.regulatory`: dates, votes, ATLAS and safety;
 - :mod:`valor.analysis.synthetic`: analyses of the SYNTHETIC trial of
-  :mod:`valor.synthetic` (invented participants, not VALOR's).
+  :mod:`valor.synthetic` (invented participants, not VALOR's);
+- :mod:`valor.analysis.explorer`: the what-if explorer's grid of powers.
 
 Every function takes validated tables (``valor.data.load``) or other results and
 returns a :class:`~valor.analysis.result.Result`: plain numbers that print

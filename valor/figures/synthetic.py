@@ -71,12 +71,11 @@ def replicate_differences(
     style.apply()
     fig, ax = plt.subplots(figsize=(7.0, 3.4))
     bins = np.linspace(differences.min().min(), differences.max().max(), 40)
-    for column, hatch, colour in (
-        ("full data", None, style.OKABE_ITO["sky_blue"]),
-        ("complete cases", "//", "none"),
-    ):
-        ax.hist(differences[column], bins=bins, color=colour, edgecolor="black", hatch=hatch, lw=0.6, alpha=0.8,
-                label=f"{len(differences):,} synthetic trials, {column}")  # fmt: skip
+    n = f"{len(differences):,} synthetic trials"
+    ax.hist(differences["full data"], bins=bins, histtype="stepfilled", color=style.OKABE_ITO["sky_blue"],
+            label=f"{n}, full data (filled)")  # fmt: skip
+    ax.hist(differences["complete cases"], bins=bins, histtype="step", color="black", lw=1.4,
+            label=f"{n}, complete cases (outline)")  # fmt: skip
     for value, label, ls in (
         (true_difference, "true difference of the synthetic trials", "-"),
         (published, "published estimate (VALOR)", "--"),
