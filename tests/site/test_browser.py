@@ -42,7 +42,7 @@ SEARCHES = {
     "delayed-start": "chapters/open_label_extension",
     "advisory committee": "chapters/regulatory",
 }
-SEARCH_TOP = 3  # the expected page must be among the first SEARCH_TOP results
+SEARCH_TOP = 5  # the expected page must be among the first SEARCH_TOP results (one phone screen)
 
 # Pages Sphinx adds to those in _toc.yml; index.html only redirects to the first page.
 EXTRA_PAGES = ["search", "genindex"]

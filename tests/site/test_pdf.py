@@ -42,6 +42,7 @@ def normal(text: str) -> str:
     """Text as compared: ligatures and quotes unified, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
     text = text.replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"(?<=\w)-[ \t]*\n\s*(?=\w)", "-", text)  # a hyphenated word broken at its hyphen
     return " ".join(text.split())
 
 

@@ -27,12 +27,16 @@ PROBE_CELL = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._p
 
 
 def readers(root, table):
-    """Chapters that load the table (the book's convention: data.load("name") in the chapter)."""
-    return {
-        doc
-        for doc in notebook_docnames(root)
-        if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())
-    }
+    """Chapters that load the table (the book's convention: data.load("name") in the chapter,
+    or the fact check's factcheck.load_tables(), which loads factcheck.TABLES)."""
+    from valor import factcheck
+
+    def reads(source):
+        if "factcheck.load_tables()" in source and table in factcheck.TABLES:
+            return True
+        return re.search(rf"""load\(\s*["']{table}["']""", source)
+
+    return {doc for doc in notebook_docnames(root) if reads((root / f"{doc}.md").read_text())}
 
 
 def build(root):
