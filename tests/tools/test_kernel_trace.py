@@ -107,9 +107,9 @@ def test_reading_order_balances_sphinxs_chunks():
 def test_assumption_reads_are_logged_once_each_and_the_table_as_a_whole(monkeypatch, tmp_path):
     import importlib.util
 
-    from valor import assumptions, reads
-
     from book import ROOT
+
+    from valor import assumptions, reads
 
     spec = importlib.util.spec_from_file_location("valor_deps", ROOT / "_ext" / "valor_deps.py")
     deps = importlib.util.module_from_spec(spec)
