@@ -7,7 +7,11 @@ the page's log (``$VALOR_READS_LOG``, set while the page is read):
 
 * every file read through ``valor.data`` (a table loaded inside a helper counts);
 * every module of the ``valor`` package the kernel imported, in any sub-package
-  (``booktools.kernel_trace``, installed at kernel start by the build).
+  (``booktools.kernel_trace``, installed at kernel start by the build);
+* every modelling assumption read through ``valor.assumptions`` (``valor.reads``):
+  the page depends on that assumption's stamp file, rewritten only when its value
+  changes, instead of on ``valor/assumptions.py`` as a whole. A page that shows the
+  whole table of assumptions (``assumption:*``) depends on the module itself.
 
 So editing a module no kernel imported (the machinery, ``booktools``) re-executes
 nothing, and editing one science module re-executes the chapters that imported it.
@@ -25,6 +29,9 @@ from pathlib import Path
 
 from booktools.kernel_trace import LOG_ENV
 
+ASSUMPTION = "assumption:"  # as valor.reads.ASSUMPTION (a test holds them equal)
+ASSUMPTIONS_MODULE = Path("valor") / "assumptions.py"
+
 # Extensions JB1 loads that declare nothing about parallel reading, so Sphinx would read
 # one page at a time (and -W fails on its "doing serial read" warning). Both are safe:
 PARALLEL_SAFE_ELSEWHERE = {
@@ -40,6 +47,45 @@ def reads_log(app, docname: str) -> Path:
     folder = Path(app.doctreedir) / "valor_reads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / (docname.replace("/", "__") + ".txt")
+
+
+def assumption_stamps(app) -> Path:
+    return Path(app.doctreedir) / "valor_assumptions"
+
+
+def assumption_values(srcdir: Path) -> dict[str, str]:
+    """Each assumption's value, as text, from the book's own ``valor/assumptions.py``
+    (loaded from its file: the installed ``valor`` may be another checkout's)."""
+    import importlib.util
+
+    path = srcdir / ASSUMPTIONS_MODULE
+    spec = importlib.util.spec_from_file_location("_valor_assumptions_of_book", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {a.name: repr(a.value) for a in module._ALL}
+
+
+def write_assumption_stamps(app) -> None:
+    """One file per assumption holding its value, rewritten only when the value changed,
+    so that its modification time says when the value last changed."""
+    folder = assumption_stamps(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in assumption_values(Path(app.srcdir)).items():
+        stamp = folder / f"{name}.txt"
+        if not stamp.exists() or stamp.read_text(encoding="utf-8") != text:
+            stamp.write_text(text, encoding="utf-8")
+
+
+def dependencies(app, entries: set[str]) -> set[str]:
+    """The files a page depends on, from its log's entries, relative to the source folder."""
+    module = str((Path(app.srcdir) / ASSUMPTIONS_MODULE).resolve())
+    names = {e[len(ASSUMPTION) :] for e in entries if e.startswith(ASSUMPTION)}
+    files = {e for e in entries if not e.startswith(ASSUMPTION)}
+    if "*" not in names:
+        files.discard(module)
+        files |= {str(assumption_stamps(app) / f"{name}.txt") for name in names}
+    # Sphinx joins dependencies with the source folder: give it relative paths.
+    return {os.path.relpath(f, app.srcdir) for f in files}
 
 
 def _is_notebook(app, docname: str) -> bool:
@@ -96,9 +142,8 @@ def _doctree_read(app, doctree):
         del os.environ[LOG_ENV]
     if not log.exists():
         return
-    for line in sorted(set(log.read_text(encoding="utf-8").split())):
-        # Sphinx joins dependencies with the source folder: give it relative paths.
-        app.env.note_dependency(os.path.relpath(line, app.srcdir))
+    for path in sorted(dependencies(app, set(log.read_text(encoding="utf-8").split()))):
+        app.env.note_dependency(path)
 
 
 def _merge_info(app, env, docnames, other):
@@ -132,6 +177,8 @@ def _build_finished(app, exception):
 
 
 def setup(app):
+    # before Sphinx compares dependencies' times with its pages' (Builder.read)
+    app.connect("builder-inited", write_assumption_stamps)
     app.connect("env-before-read-docs", _before_read_docs)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)

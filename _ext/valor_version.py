@@ -1,4 +1,4 @@
-"""Show the book's version (set once, in valor/__init__.py) on every page."""
+"""Show the book's version (set once, in valor/version.py) on every page."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 
 def book_version(srcdir) -> str:
-    text = (Path(srcdir) / "valor" / "__init__.py").read_text(encoding="utf-8")
+    text = (Path(srcdir) / "valor" / "version.py").read_text(encoding="utf-8")
     match = re.search(r'^__version__\s*=\s*"([^"]+)"', text, re.M)
     if not match:
-        raise RuntimeError('valor/__init__.py must set __version__ = "X.Y.Z"')
+        raise RuntimeError('valor/version.py must set __version__ = "X.Y.Z"')
     return match.group(1)
 
 

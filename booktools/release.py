@@ -1,7 +1,7 @@
 """Versioned releases: every version frozen in ``site/<version>/``, with a switcher.
 
 ``python -m booktools.release`` (what ``make release`` runs) builds the book's
-current version (``__version__`` in ``valor/__init__.py``) with
+current version (``__version__`` in ``valor/version.py``) with
 :func:`booktools.build.run`, once per edition, into a staging folder next to the
 site: the reader edition at ``site/<version>/``, the others at
 ``site/<version>/<edition>/`` (``student/``). Only when every edition built is
@@ -53,16 +53,17 @@ RELEASE_FILE = "release.json"  # in every site/<version>/: what the release hold
 TODO = "TODO: what changed in the book."  # placeholder written by bump
 VERSION_LINE = re.compile(r'^__version__\s*=\s*"([^"]+)"', re.M)  # as _ext/valor_version.py
 GOLDEN = Path("tests") / "golden"
+VERSION_FILE = Path("valor") / "version.py"
 
 
 # --------------------------------------------------------------------------- version
 
 
 def read_version(root: Path) -> str:
-    """The book's version: ``__version__`` in ``ROOT/valor/__init__.py``."""
-    match = VERSION_LINE.search((root / "valor" / "__init__.py").read_text(encoding="utf-8"))
+    """The book's version: ``__version__`` in ``ROOT/valor/version.py``."""
+    match = VERSION_LINE.search((root / VERSION_FILE).read_text(encoding="utf-8"))
     if not match:
-        raise RuntimeError(f'{root}/valor/__init__.py must set __version__ = "X.Y.Z"')
+        raise RuntimeError(f'{root / VERSION_FILE} must set __version__ = "X.Y.Z"')
     return match.group(1)
 
 
@@ -500,9 +501,18 @@ def previous_release(site: Path, version: str) -> dict | None:
     return None
 
 
+def version_at(root: Path, rev: str | None) -> re.Match | None:
+    """The version line at ``rev`` (until 0.1.0 it stood in ``valor/__init__.py``)."""
+    for path in (VERSION_FILE, Path("valor") / "__init__.py"):
+        match = VERSION_LINE.search(file_at(root, rev, path.as_posix()) or "")
+        if match:
+            return match
+    return None
+
+
 def data_changes(root: Path, since: str, until: str | None = None) -> dict:
-    version_then = VERSION_LINE.search(file_at(root, since, "valor/__init__.py") or "")
-    version_now = VERSION_LINE.search(file_at(root, until, "valor/__init__.py") or "")
+    version_then = version_at(root, since)
+    version_now = version_at(root, until)
     skip = (version_then.group(1), version_now.group(1)) if version_then and version_now else None
     return {
         "files": data_file_changes(root, since, until),
@@ -588,17 +598,17 @@ def write_data_changes(changelog: Path, version: str, section: str) -> None:
 
 
 def bump(root: Path, new: str, site: Path | None = None, today: dt.date | None = None) -> list[str]:
-    """Set the version to ``new``: valor/__init__.py, the golden snapshot's version,
+    """Set the version to ``new``: valor/version.py, the golden snapshot's version,
     CITATION.cff, and a new section of CHANGELOG.md (with its data changes)."""
     old = read_version(root)
     if parse_version(new) <= parse_version(old):
         raise SystemExit(f"{new} is not newer than the current version {old}")
-    init = root / "valor" / "__init__.py"
+    init = root / VERSION_FILE
     init.write_text(
         VERSION_LINE.sub(f'__version__ = "{new}"', init.read_text(encoding="utf-8"), count=1),
         encoding="utf-8",
     )
-    done = [f"valor/__init__.py: __version__ {old} -> {new}"]
+    done = [f"{VERSION_FILE}: __version__ {old} -> {new}"]
 
     for path in sorted((root / GOLDEN).glob("*.json")):
         values = json.loads(path.read_text(encoding="utf-8"))

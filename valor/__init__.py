@@ -6,5 +6,11 @@ glue (``valor.book``). The machinery that builds and checks the book lives in
 ``booktools``; nothing here imports it.
 """
 
-# The book's version: the one place it is set (see README, "Cutting a release").
-__version__ = "0.1.0"
+
+def __getattr__(name: str):
+    """``valor.__version__``, read from :mod:`valor.version` only when asked for."""
+    if name == "__version__":
+        from valor.version import __version__
+
+        return __version__
+    raise AttributeError(f"module 'valor' has no attribute {name!r}")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from valor import reads
+
 
 @dataclass(frozen=True)
 class Assumption:
@@ -232,13 +234,19 @@ def names() -> list[str]:
 
 
 def get(name: str) -> Assumption:
-    """The whole record of one assumption (value, unit, reason, source)."""
+    """The whole record of one assumption (value, unit, reason, source).
+
+    The read is recorded for the build: a chapter re-executes when the value of an
+    assumption it read changes (``_ext/valor_deps.py``), not when another one does.
+    """
     try:
-        return _BY_NAME[name]
+        found = _BY_NAME[name]
     except KeyError:
         raise KeyError(
             f"no assumption named {name!r} (valor/assumptions.py defines: {', '.join(names())})"
         ) from None
+    reads.record(reads.ASSUMPTION + name)
+    return found
 
 
 def value(name: str, override=None):
@@ -264,7 +272,11 @@ def shown(x) -> str:
 
 
 def table_rows() -> list[dict[str, str]]:
-    """One row per assumption for the appendix, each value read through :func:`value`."""
+    """One row per assumption for the appendix, each value read through :func:`value`.
+
+    The appendix shows every reason and unit too, so it depends on the whole module.
+    """
+    reads.record(reads.ASSUMPTION + "*")
     return [
         {
             "assumption": f"`{a.name}`",

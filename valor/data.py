@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import yaml
 
-from valor import paths
+from valor import paths, reads
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -147,10 +147,7 @@ def _rel(path: Path) -> str:
 
 def _record_read(path: Path) -> None:
     """Tell the book build which files this notebook read (see _ext/valor_deps.py)."""
-    log = os.environ.get("VALOR_READS_LOG")
-    if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(str(Path(path).resolve()) + "\n")
+    reads.record(str(Path(path).resolve()))
 
 
 def _read_text(path: Path, rel: str) -> str:

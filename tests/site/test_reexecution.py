@@ -23,7 +23,14 @@ PROBE = {
     "unused.py": "VALUE = 2\n",
 }
 PROBE_CHAPTER = "chapters/trial_design"
-PROBE_CELL = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._probe.used\n```\n"
+PROBE_CELL = (
+    "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._probe.used\n"
+    'import valor.assumptions\n\nvalor.assumptions.value("probe")\n```\n'
+)
+# An assumption of the copy's own, read only by the probe chapter (and the appendix, which
+# shows every assumption).
+PROBE_ASSUMPTION = 'Assumption("probe", 1, "unit", "A probe."),\n'
+APPENDIX = "chapters/assumptions"
 
 
 def readers(root, table):
@@ -43,6 +50,12 @@ def build(root):
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return executed_chapters(result.stdout)
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path}: {old!r} is not there exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def append(path, text="\n# edited\n"):
@@ -66,6 +79,7 @@ def built(tmp_path_factory):
     for name, text in PROBE.items():
         (root / "valor" / "_probe" / name).write_text(text)
     append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
+    edit(root / "valor" / "assumptions.py", "\n)\n_BY_NAME", "\n" + PROBE_ASSUMPTION + ")\n_BY_NAME")
     return root, build(root), overlapping_runs(root)
 
 
@@ -94,6 +108,37 @@ def test_only_what_changed_re_executes(built):
     assert "P = 0.91" in intro and "P = 0.97" not in intro
 
     assert build(root) == set()
+
+
+def test_an_assumption_re_executes_the_chapters_that_read_it(built):
+    root, _, _ = built
+    module = root / "valor" / "assumptions.py"
+    build(root)  # whatever the test before left to do
+
+    edit(module, '("probe", 1,', '("probe", 2,')
+    assert build(root) == {PROBE_CHAPTER, APPENDIX}, "its one reader and the appendix"
+
+    edit(module, '"A probe."', '"A probe, explained better."')
+    assert build(root) == {APPENDIX}, "a reason shows only in the appendix"
+
+    edit(module, '"length_slowing",\n        0.3,', '"length_slowing",\n        0.35,')
+    executed = build(root)
+    assert {"chapters/design_choices", APPENDIX} <= executed, executed
+    assert not executed & {"chapters/background", PROBE_CHAPTER, "chapters/regulatory"}, executed
+    appendix = (root / "_build" / "html" / "chapters" / "assumptions.html").read_text()
+    assert ">0.35<" in appendix
+
+    append(module)  # a comment: no value changed
+    assert build(root) == {APPENDIX}
+
+
+def test_a_new_version_re_executes_the_pages_that_show_it(built):
+    root, _, _ = built
+    build(root)
+    shows_version = {d for d in notebook_docnames(root) if "__version__" in (root / f"{d}.md").read_text()}
+    assert "chapters/intro" in shows_version and len(shows_version) < 5
+    edit(root / "valor" / "version.py", '__version__ = "', '__version__ = "9')
+    assert build(root) == shows_version
 
 
 def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):

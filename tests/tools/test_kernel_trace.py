@@ -102,3 +102,25 @@ def test_reading_order_balances_sphinxs_chunks():
     assert abs(totals[0] - totals[1]) <= 13, totals  # within one notebook of each other
     naive = [sum(cost[d] for d in chunk) for chunk in make_chunks(docnames, 2)]
     assert max(totals[:2]) < max(naive[0], naive[1]) + naive[2]
+
+
+def test_assumption_reads_are_logged_once_each_and_the_table_as_a_whole(monkeypatch, tmp_path):
+    import importlib.util
+
+    from book import ROOT
+
+    from valor import assumptions, reads
+
+    spec = importlib.util.spec_from_file_location("valor_deps", ROOT / "_ext" / "valor_deps.py")
+    deps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(deps)
+    assert reads.LOG_ENV == kernel_trace.LOG_ENV and reads.ASSUMPTION == deps.ASSUMPTION
+
+    log = tmp_path / "reads.txt"
+    monkeypatch.setenv(reads.LOG_ENV, str(log))
+    for _ in range(3):
+        assert assumptions.ALPHA == assumptions.value("alpha") == 0.05
+    assumptions.value("seed", override=7)  # an override reads no assumption
+    assert log.read_text().split() == ["assumption:alpha"]
+    assumptions.table_rows()
+    assert "assumption:*" in log.read_text().split()

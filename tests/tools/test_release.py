@@ -110,7 +110,7 @@ def test_edition_overrides_keep_the_edition_and_add_the_switcher():
 
 
 def small_book(root: Path, version: str = "0.1.0") -> Path:
-    write(root / "valor" / "__init__.py", f'"""Doc."""\n\n__version__ = "{version}"\n')
+    write(root / "valor" / "version.py", f'"""Doc."""\n\n__version__ = "{version}"\n')
     write(
         root / "tests" / "golden" / "intro.json",
         json.dumps(

@@ -84,7 +84,7 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 def test_citation_version_is_the_books():
     assert CFF["version"] == valor.__version__, (
-        f"CITATION.cff says version {CFF['version']}, valor/__init__.py {valor.__version__}: "
+        f"CITATION.cff says version {CFF['version']}, valor/version.py {valor.__version__}: "
         "set `version` (and `date-released`) in CITATION.cff when you bump the version"
     )
 
