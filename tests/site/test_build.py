@@ -105,7 +105,7 @@ def test_no_cdn_and_no_thebe(built):
 
 def test_version_and_changelog_on_every_page(built):
     root, _ = built
-    version = re.search(r'__version__ = "([^"]+)"', (root / "valor" / "__init__.py").read_text()).group(1)
+    version = re.search(r'__version__ = "([^"]+)"', (root / "valor" / "version.py").read_text()).group(1)
     for doc, path in pages(root).items():
         footer = soup(path).select_one(".valor-version-number")
         assert footer is not None and footer.get_text() == version, f"{doc}: no version footer"
