@@ -58,10 +58,16 @@ def assumption_values(srcdir: Path) -> dict[str, str]:
     (loaded from its file: the installed ``valor`` may be another checkout's)."""
     import importlib.util
 
-    path = srcdir / ASSUMPTIONS_MODULE
-    spec = importlib.util.spec_from_file_location("_valor_assumptions_of_book", path)
+    import sys
+
+    name = "_valor_assumptions_of_book"
+    spec = importlib.util.spec_from_file_location(name, srcdir / ASSUMPTIONS_MODULE)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[name] = module  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
     return {a.name: repr(a.value) for a in module._ALL}
 
 
