@@ -57,7 +57,6 @@ def assumption_values(srcdir: Path) -> dict[str, str]:
     """Each assumption's value, as text, from the book's own ``valor/assumptions.py``
     (loaded from its file: the installed ``valor`` may be another checkout's)."""
     import importlib.util
-
     import sys
 
     name = "_valor_assumptions_of_book"
