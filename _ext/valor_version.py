@@ -16,7 +16,8 @@ def book_version(srcdir) -> str:
 
 def _config_inited(app, config):
     version = book_version(app.srcdir)
-    config.version = config.release = version
+    # Not config.version/release: Sphinx re-reads, and so re-executes, every page when
+    # those change; the footer and the context are HTML-only settings.
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
         f'<p class="valor-version">Version <span class="valor-version-number">'
