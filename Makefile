@@ -1,60 +1,85 @@
 # Two commands do everything (see README):
 #   make book   set up .venv, validate data, execute what changed, build the HTML
-#   make test   the same set-up, then every test
+#   make test   the same set-up plus the test tools, Debian's chromium and axe-core, then lint and every test
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+BOOK_STAMP := $(VENV)/.installed-book
+TEST_STAMP := $(VENV)/.installed-test
 JOBS ?= 2
 AXE := node_modules/axe-core/axe.min.js
+# uv: no Python downloads (the machine's python3 is used), no telemetry of any kind.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: book test data golden clean help browser student pdf release bump changelog axe bench
+.PHONY: book test test-fast lint data golden clean help browser axe student pdf release bump changelog bench lock
 
 help:
-	@echo "make book    build the book into _build/html (only changed chapters re-execute)"
-	@echo "make test    run every test (pytest -n $(JOBS))"
-	@echo "make student build the student edition (no solutions) into _build/student/html"
-	@echo "make pdf     print the whole book to _build/pdf/ with Debian's chromium"
-	@echo "make data    validate every table in data/"
-	@echo "make golden  re-record the glued values after a deliberate data change"
-	@echo "make bench   time clean/no-op/one-CSV builds, make test, each notebook; page weights"
-	@echo "make clean   remove _build/"
+	@echo "make book      build the book into _build/html (only changed chapters re-execute)"
+	@echo "make test      lint, then every test (installs the test tools, chromium and axe-core first)"
+	@echo "make test-fast the unit tests of the science only (seconds)"
+	@echo "make student   build the student edition (no solutions) into _build/student/html"
+	@echo "make pdf       print the whole book to _build/pdf/ with Debian's chromium"
+	@echo "make data      validate every table in data/"
+	@echo "make golden    re-record the glued values after a deliberate data change"
+	@echo "make bench     time builds (clean, floor book, edits), make test, each notebook; page weights"
+	@echo "make lock      re-resolve uv.lock after editing requirements.txt or the test group"
+	@echo "make clean     remove _build/"
 	@echo "make bump VERSION=X.Y.Z  set a new version and open its CHANGELOG.md section"
 	@echo "make changelog  print the data changes since the last release (SINCE=rev to choose)"
 	@echo "make release    build the current version (reader and student editions) into site/<version>/"
 
-# Create the venv once; reinstall only when the requirements change.
-$(PY):
+# The venv, with uv (pinned above) to install the locked packages.
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	@$(PYTHON) -m venv $(VENV) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "python3-venv is missing: installing it with apt-get"; \
 	    apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
 	  else echo "Cannot create a virtual environment: install python3-venv (Debian: sudo apt-get install python3-venv)"; exit 1; fi; }
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): requirements.txt pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@touch $(STAMP)
+# Exactly the packages of uv.lock (hashes checked); --inexact keeps the other set's packages.
+$(BOOK_STAMP): uv.lock requirements.txt pyproject.toml | $(UV)
+	$(UV) sync --locked --inexact --quiet --compile-bytecode
+	@touch $@
 
-data: $(STAMP)
+$(TEST_STAMP): uv.lock requirements.txt pyproject.toml | $(UV)
+	$(UV) sync --locked --inexact --quiet --compile-bytecode --group test
+	@touch $(BOOK_STAMP) $@
+
+data: $(BOOK_STAMP)
 	$(PY) -m valor.data
 
-book: $(STAMP)
+book: $(BOOK_STAMP)
 	$(PY) -m booktools.build
 
-student: $(STAMP)
+student: $(BOOK_STAMP)
 	$(PY) -m booktools.build --edition student
 
-pdf: $(STAMP) browser
+pdf: $(BOOK_STAMP) browser
 	$(PY) -m booktools.pdf
 
-test: $(STAMP) $(AXE)
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-golden: $(STAMP)
-	$(PY) -m pytest tests/site/test_notebooks.py -q --update-golden
+# Each test module runs whole on one worker (--dist loadscope), so what a module builds,
+# prints or visits is made once; pytest-xdist's loadgroup no longer groups under pytest 9.2
+# (pytest-dev/pytest-xdist#1386).
+test: $(TEST_STAMP) browser $(AXE) lint
+	$(PY) -m pytest -n $(JOBS) --dist loadscope -q
+
+# The science's unit tests: no kernel, no build, no browser.
+test-fast: $(TEST_STAMP)
+	$(PY) -m pytest -q -p no:xdist tests/unit
+
+golden: $(TEST_STAMP)
+	$(PY) -m pytest tests/site/test_notebooks.py -q -p no:xdist --update-golden
 
 # Debian's chromium for the browser tests and the PDF (never a downloaded browser),
 # and fonts for what the PDF prints beyond Latin (booktools/pdf.py: PRINT_FONTS).
@@ -65,35 +90,41 @@ browser:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing Debian's chromium and $(PRINT_FONTS) with apt-get"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium $(PRINT_FONTS); \
-	else echo "chromium or its fonts are missing: install Debian's packages (sudo apt-get install chromium $(PRINT_FONTS))"; exit 1; fi
+	else echo "chromium or its fonts are missing and this is not root: install Debian's packages (sudo apt-get install chromium $(PRINT_FONTS))"; exit 1; fi
 
 clean:
 	rm -rf _build
 
 # Versioned releases (booktools/release.py): site/<version>/ and site/<version>/student/.
-release: $(STAMP)
+release: $(BOOK_STAMP)
 	$(PY) -m booktools.release
 
-bump: $(STAMP)
+bump: $(BOOK_STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make bump VERSION=X.Y.Z"; exit 1; }
 	$(PY) -m booktools.release bump $(VERSION)
 
-changelog: $(STAMP)
+changelog: $(BOOK_STAMP)
 	$(PY) -m booktools.release changelog $(if $(SINCE),--since $(SINCE))
 
-# axe-core for the accessibility tests, pinned by package-lock.json (npm ci).
-# Never served with the book. Without npm outside CI the tests say what is missing.
+# Re-resolve uv.lock after editing requirements.txt or pyproject.toml's dependency groups.
+lock: | $(UV)
+	$(UV) lock
+
+# axe-core for the accessibility tests, pinned by package-lock.json (npm ci); never served
+# with the book. Without npm: as root Debian's npm is installed, otherwise make says what to install.
+# (The axe-playwright-python wheel bundles axe-core 4.12.1, which requests a wrong URL for
+# stylesheets' @import, a failed request on every page; 4.14.1 does not.)
 $(AXE): package.json package-lock.json
 	@if ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "npm is missing: installing Debian's npm with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
-	  else echo "npm is missing: install Node.js and npm (sudo apt-get install npm) for the accessibility tests"; \
-	    if [ "$$CI" = true ]; then exit 1; else exit 0; fi; fi; fi; \
-	npm ci --no-audit --no-fund --loglevel=error && touch $(AXE)
+	  else echo "npm is missing and this is not root: install Node.js and npm (sudo apt-get install npm)"; exit 1; fi; fi
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 axe: $(AXE)
 
 # Timings in a temporary copy of the project (see benchmarks/bench_build.py).
-bench: $(STAMP) $(AXE)
+bench: $(TEST_STAMP) browser $(AXE)
 	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)

@@ -1,115 +1,140 @@
-"""Re-execute exactly the chapters whose inputs changed, several at a time.
+"""Re-execute exactly the chapters whose inputs changed.
 
-A notebook executes whenever Sphinx re-reads it: just before Sphinx reads
-anything, ``booktools.execute`` runs every notebook about to be re-read in parallel
-(one kernel each) and stores the outputs in myst-nb's jupyter-cache (``execute_notebooks:
-cache``), where myst-nb finds them when it reads the page. Sphinx re-reads a
-page when its source or a noted dependency changes; this extension notes, per
-page:
+myst-nb executes a notebook whenever Sphinx reads it (``execute_notebooks: force``);
+Sphinx re-reads a page when its source or a noted dependency changed. This
+extension notes, per page, what its kernel really used, as recorded at run time in
+the page's log (``$VALOR_READS_LOG``, set while the page is read):
 
-* every file the page's kernel read through ``valor.data`` (recorded at run
-  time through $VALOR_READS_LOG, so a table loaded inside a helper counts);
-* every ``valor/*.py`` file, when the page imports ``valor``.
+* every file read through ``valor.data`` (a table loaded inside a helper counts);
+* every module of the ``valor`` package the kernel imported, in any sub-package
+  (``booktools.kernel_trace``, installed at kernel start by the build).
 
-It also writes ``valor_execution.json`` in the doctree folder: which notebooks
-this build executed and which it reused.
+So editing a module no kernel imported (the machinery, ``booktools``) re-executes
+nothing, and editing one science module re-executes the chapters that imported it.
+
+It also writes ``valor_execution.json`` in the doctree folder: the notebooks this
+build executed (with myst-nb's run times and end times) and those it reused. The extension is
+parallel-safe: each reading process keeps its own environment variable and log.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
-from booktools import execute
+from booktools.kernel_trace import LOG_ENV
 
-IMPORTS_VALOR = re.compile(r"^\s*(?:from|import)\s+valor\b", re.M)
-IS_NOTEBOOK = re.compile(r"^\s*format_name:\s*myst\s*$|^\s*file_format:\s*mystnb\s*$", re.M)
-
-
-_reads_log = execute.reads_log
-
-
-def _relative(app, path: Path) -> str:
-    """Sphinx joins dependencies with the source dir: give it relative paths."""
-    return os.path.relpath(path, app.srcdir)
+# Extensions JB1 loads that declare nothing about parallel reading, so Sphinx would read
+# one page at a time (and -W fails on its "doing serial read" warning). Both are safe:
+PARALLEL_SAFE_ELSEWHERE = {
+    # renumbers sections after reading, in the main process only;
+    "sphinx_multitoc_numbering",
+    # its read-time transforms change each page's own doctree, never shared state.
+    "sphinx_jupyterbook_latex",
+}
 
 
-def _source_read(app, docname, source):
-    text = source[0]
-    if not IS_NOTEBOOK.search(text.split("\n---", 1)[0] if text.startswith("---") else ""):
-        return
-    if docname not in getattr(app.env, "valor_preexecuted", {}):
-        # Not executed by the pool: myst-nb executes it now; record its reads.
-        app.env.valor_executed = getattr(app.env, "valor_executed", set()) | {docname}
-        log = _reads_log(app, docname)
-        log.write_text("", encoding="utf-8")
-        os.environ["VALOR_READS_LOG"] = str(log)
-    if IMPORTS_VALOR.search(text):
-        package = Path(app.srcdir) / "valor"
-        for module in sorted(package.rglob("*.py")):
-            app.env.note_dependency(_relative(app, module))
+def reads_log(app, docname: str) -> Path:
+    """The file where a page's kernel records the data files and modules it used."""
+    folder = Path(app.doctreedir) / "valor_reads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (docname.replace("/", "__") + ".txt")
 
 
-def _doctree_read(app, doctree):
-    docname = app.env.docname
-    if docname in getattr(app.env, "valor_preexecuted", {}):
-        execute.restore_counts(
-            app.env.mystnb_config.execution_cache_path,
-            str(Path(app.env.doc2path(docname))),
-            Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb",
-        )
-    log = _reads_log(app, docname)
-    if os.environ.get("VALOR_READS_LOG") == str(log):
-        del os.environ["VALOR_READS_LOG"]
-    if log.exists():
-        for line in sorted(set(log.read_text(encoding="utf-8").split())):
-            app.env.note_dependency(_relative(app, Path(line)))
+def _is_notebook(app, docname: str) -> bool:
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    path = Path(app.env.doc2path(docname))
+    return path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
 
 
-def _builder_inited(app):
-    app.env.valor_executed = set()
-    app.env.valor_preexecuted = {}
+def balance(docnames: list[str], cost: dict[str, float], nproc: int) -> list[str]:
+    """``docnames`` ordered so that Sphinx's reading chunks take about equal time.
+
+    Sphinx cuts the list into contiguous chunks (``make_chunks``) and reads ``nproc``
+    at a time; a chunk beyond the first ``nproc`` starts only when one ends. So the
+    cheapest pages go to those late chunks, and the rest, dearest first, each to the
+    least loaded of the first ``nproc`` chunks that has room.
+    """
+    from sphinx.util.parallel import make_chunks
+
+    sizes = [len(chunk) for chunk in make_chunks(docnames, nproc)]
+    chunks: list[list[str]] = [[] for _ in sizes]
+    totals = [0.0] * len(sizes)
+    by_cost = sorted(docnames, key=lambda d: (cost.get(d, 0.0), d))
+    for i in range(nproc, len(sizes)):
+        chunks[i], by_cost = by_cost[: sizes[i]], by_cost[sizes[i] :]
+    for docname in reversed(by_cost):
+        room = [i for i in range(min(nproc, len(sizes))) if len(chunks[i]) < sizes[i]]
+        i = min(room, key=lambda k: totals[k])
+        chunks[i].append(docname)
+        totals[i] += cost.get(docname, 0.0)
+    return [d for chunk in chunks for d in chunk]
 
 
 def _before_read_docs(app, env, docnames):
-    """Execute, in parallel, every notebook Sphinx is about to re-read."""
-    if app.config.nb_execution_mode != "cache":
-        return  # myst-nb executes serially while reading (force mode)
-    try:
-        seconds = execute.execute_for_sphinx(app, list(docnames))
-    except execute.NotebookFailed as failure:
-        import sys
+    for name in PARALLEL_SAFE_ELSEWHERE & set(app.extensions):
+        app.extensions[name].parallel_read_safe = True
+    env.valor_reading = sorted(docnames)
+    if app.parallel > 1 and len(docnames) > 5:  # Sphinx reads in parallel (see Builder.read)
+        # last build's execution times; a notebook never timed counts as slow, a page as quick
+        known = getattr(env, "valor_seconds", {})
+        cost = {d: known.get(d, 10.0 if _is_notebook(app, d) else 0.1) for d in docnames}
+        docnames[:] = balance(list(docnames), cost, app.parallel)
 
-        print(failure.details, file=sys.stderr, flush=True)
-        raise
-    env.valor_preexecuted = seconds
-    env.valor_executed = set(getattr(env, "valor_executed", set())) | set(seconds)
+
+def _source_read(app, docname, source):
+    log = reads_log(app, docname)
+    log.write_text("", encoding="utf-8")
+    os.environ[LOG_ENV] = str(log)  # the kernel myst-nb starts for this page inherits it
+
+
+def _doctree_read(app, doctree):
+    log = reads_log(app, app.env.docname)
+    if os.environ.get(LOG_ENV) == str(log):
+        del os.environ[LOG_ENV]
+    if not log.exists():
+        return
+    for line in sorted(set(log.read_text(encoding="utf-8").split())):
+        # Sphinx joins dependencies with the source folder: give it relative paths.
+        app.env.note_dependency(os.path.relpath(line, app.srcdir))
+
+
+def _merge_info(app, env, docnames, other):
+    # myst-nb's flag that the execution table must be refreshed lives per process.
+    if getattr(other, "nb_new_exec_data", False):
+        env.nb_new_exec_data = True
 
 
 def _build_finished(app, exception):
     if exception is not None:
         return
-    notebooks = []
-    for docname in sorted(app.env.found_docs):
-        path = Path(app.env.doc2path(docname))
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0] if path.suffix == ".md" else ""
-        if head.startswith("---") and IS_NOTEBOOK.search(head):
-            notebooks.append(docname)
-    executed = sorted(getattr(app.env, "valor_executed", set()) & set(notebooks))
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    env = app.env
+    notebooks = [d for d in sorted(env.found_docs) if _is_notebook(app, d)]
+    executed = sorted(set(getattr(env, "valor_reading", [])) & set(notebooks))
+    runs = {d: NbMetadataCollector.get_exec_data(env, d) or {} for d in executed}
+    runs = {d: run for d, run in runs.items() if run.get("runtime") is not None}
+    env.valor_seconds = {
+        **getattr(env, "valor_seconds", {}),
+        **{d: run["runtime"] for d, run in runs.items()},
+    }
     report = {
         "executed": executed,
         "reused": [d for d in notebooks if d not in executed],
-        "seconds": dict(getattr(app.env, "valor_preexecuted", {})),
+        "seconds": {d: round(run["runtime"], 2) for d, run in runs.items()},
+        # when each finished (a timestamp) and how long it ran: shows which ran at once
+        "finished": {d: [run["mtime"], run["runtime"]] for d, run in runs.items()},
     }
     (Path(app.doctreedir) / "valor_execution.json").write_text(json.dumps(report, indent=1))
 
 
 def setup(app):
-    app.connect("builder-inited", _builder_inited)
     app.connect("env-before-read-docs", _before_read_docs)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)
+    app.connect("env-merge-info", _merge_info)
     app.connect("build-finished", _build_finished)
-    return {"parallel_read_safe": False, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

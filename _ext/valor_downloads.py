@@ -6,8 +6,8 @@ For the HTML builder only (the single-page build behind the PDF has no downloads
   copied to ``_sources/<page>.ipynb``, beside the source Sphinx copies there;
 * a line under the page title links both (class ``valor-downloads``), and the
   theme's download menu gains the ``.ipynb`` (``ipynb_source`` in the page context);
-* when ``hide_solutions`` is set (the student edition), the notebook and every
-  source under ``_sources/`` are written without their solutions.
+* in the student edition (``valor_solutions.hides_solutions``), the notebook and
+  every source under ``_sources/`` are written without their solutions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import nbformat
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
+from valor_solutions import hides_solutions
 
 from booktools.teaching import strip_notebook_solutions, strip_solutions
 
@@ -49,7 +50,7 @@ def _doctree_resolved(app, doctree, docname):
     target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(executed, as_version=4)
-    if app.config.hide_solutions:
+    if hides_solutions(app.config):
         nb = strip_notebook_solutions(nb)
     nbformat.write(nb, target)
 
@@ -58,7 +59,7 @@ def _doctree_resolved(app, doctree, docname):
     source_name = _source_name(app, docname)
     source_url = relative_uri(page, f"_sources/{source_name}")
     stem = docname.rsplit("/", 1)[-1]
-    note = " Solutions are left out of this edition." if app.config.hide_solutions else ""
+    note = " Solutions are left out of this edition." if hides_solutions(app.config) else ""
     markup = (
         '<p class="valor-downloads">Download this chapter: '
         f'<a class="valor-download-notebook" href="{html.escape(notebook_url)}" download>'
@@ -84,7 +85,7 @@ def _html_page_context(app, pagename, templatename, context, doctree):
 def _build_finished(app, exception):
     # Sphinx copies each page's source to _sources/ as it writes the page; in the
     # student edition, take the solutions out of every copy afterwards.
-    if exception is not None or app.builder.name not in BUILDERS or not app.config.hide_solutions:
+    if exception is not None or app.builder.name not in BUILDERS or not hides_solutions(app.config):
         return
     for path in sorted((Path(app.outdir) / "_sources").rglob("*")):
         if path.is_file() and path.suffix in (".md", ".txt"):
@@ -95,7 +96,7 @@ def _build_finished(app, exception):
 
 
 def setup(app):
-    app.setup_extension("sphinx_exercise")  # for the hide_solutions config value
+    app.setup_extension("valor_solutions")  # for the student_edition config value
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("html-page-context", _html_page_context, priority=400)
     app.connect("build-finished", _build_finished)

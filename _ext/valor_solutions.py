@@ -1,4 +1,14 @@
-"""Hide gated solutions when ``hide_solutions`` is set (the student edition).
+"""The student edition: pages written without any solution.
+
+``student_edition = True`` (the student edition's only setting) leaves every
+solution out of the pages as they are written (``doctree-resolved``, so also out of
+the search index), while the environment keeps them: both editions share one
+environment, and the student edition of an executed book is only written, never
+read or executed again. (sphinx-exercise's own ``hide_solutions`` acts while
+reading, so switching it re-reads and re-executes every page.)
+
+Gated solutions hidden while reading (sphinx-exercise's ``hide_solutions`` or
+``:hidden:``) need a fix, below.
 
 sphinx-exercise 1.2.1 hides a solution by making its directive return nothing.
 For the gated form, which the book uses so that solution code cells execute::
@@ -28,7 +38,7 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import SolutionStartDirective
-from sphinx_exercise.nodes import solution_end_node
+from sphinx_exercise.nodes import solution_end_node, solution_node
 from sphinx_exercise.transforms import CheckGatedDirectives, MergeGatedSolutions
 
 
@@ -69,9 +79,23 @@ class RemoveHiddenGatedSolutions(SphinxTransform):
                 parent.remove(node)
 
 
+def hides_solutions(config) -> bool:
+    """True when the pages are written without solutions."""
+    return bool(config.student_edition or config.hide_solutions)
+
+
+def _leave_out_solutions(app, doctree, docname):
+    if app.config.student_edition:
+        for solution in list(doctree.findall(solution_node)):  # gated ones are merged by now
+            solution.parent.remove(solution)
+
+
 def setup(app):
     # Needs sphinx_exercise's config values and nodes: load it first.
     app.setup_extension("sphinx_exercise")
+    # "html": changing it rewrites the pages; the environment (what was read) stays.
+    app.add_config_value("student_edition", False, "html", bool)
+    app.connect("doctree-resolved", _leave_out_solutions, priority=100)
     app.add_node(hidden_solution_start)
     app.add_directive("solution-start", SolutionStartOrMarker, override=True)
     app.add_transform(RemoveHiddenGatedSolutions)

@@ -42,7 +42,8 @@ def chromium_path() -> str:
     if found:
         return found
     raise BrowserMissing(
-        "Debian's chromium is not installed: run `make browser` (or `sudo apt-get install chromium`)"
+        "Debian's chromium is not installed: `make test` installs it with apt-get when run as root; "
+        "otherwise install it first (sudo apt-get install chromium)"
     )
 
 
@@ -116,7 +117,7 @@ def axe_script(root: Path) -> Path:
     path = Path(root) / "node_modules" / "axe-core" / "axe.min.js"
     if not path.exists():
         raise BrowserMissing(
-            f"axe-core is not installed ({path} is missing): run `make axe` "
-            "(npm ci; needs Node.js and npm: sudo apt-get install npm)"
+            f"axe-core is not installed ({path} is missing): `make test` installs it (npm ci; "
+            "as root it installs Debian's npm with apt-get; otherwise: sudo apt-get install npm)"
         )
     return path

@@ -3,9 +3,10 @@
 ``python -m booktools.build`` (what ``make book`` runs):
 
 1. validates every data table, stopping with a clear message if one is broken;
-2. runs ``jupyter-book build`` with warnings as errors into a work folder
-   (``_build/.work``) that keeps Sphinx's incremental state, so only chapters
-   whose source, data or ``valor/`` code changed are re-executed;
+2. runs Sphinx as ``jupyter-book build`` does (``booktools.sphinx_build``: warnings
+   as errors, one reading process per core) into a work folder (``_build/.work``)
+   that keeps Sphinx's incremental state, so only chapters whose source, or a data
+   file or ``valor`` module their kernel used, changed are re-executed;
 3. only when that succeeds, replaces the published site (``_build/html``) with
    the new one; a failed build leaves the last good site byte for byte as it was
    and forgets the incremental state, so the next build re-reads every page;
@@ -15,6 +16,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -28,11 +31,19 @@ import yaml
 
 from booktools import uptodate
 
-# Editions differ from the reader's book only by _config.yml overrides.
+# Editions differ from the reader's book only by _config.yml overrides. The student
+# edition's setting changes only how pages are written (_ext/valor_solutions.py): it is
+# written from the reader edition's environment, in the same work folder, so a book
+# executed once gives both editions.
 EDITIONS = {
     "reader": {},
-    "student": {"sphinx": {"config": {"hide_solutions": True}}},
+    "student": {"sphinx": {"config": {"student_edition": True}}},
 }
+
+
+def output_name(edition: str) -> str:
+    """The edition's Sphinx output folder, under ``<work>/_build/``."""
+    return "html" if edition == "reader" else f"html-{edition}"
 
 
 def deep_merge(base: dict, overrides: dict) -> dict:
@@ -65,51 +76,49 @@ def write_config(root: Path, work: Path, overrides: dict) -> Path | None:
     return path
 
 
-def _jupyter_book() -> str:
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return str(exe) if exe.exists() else "jupyter-book"
-
-
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def notebook_failures(log: str) -> list[str]:
-    """'chapters/x.md raised ErrorType: message' for each notebook that raised."""
+    """'chapters/x.md raised ErrorType: message' for each notebook that raised (once each)."""
     text = ANSI.sub("", log)
-    failures = []
+    failures: dict[str, str] = {}
     for match in re.finditer(r"ExecutionError: (\S+\.(?:md|ipynb))", text):
         before = text[: match.start()]
         errors = re.findall(r"^(\w+(?:Error|Exception)\w*: .+)$", before, re.M)
         errors = [e for e in errors if not e.startswith(("CellExecutionError", "ExecutionError"))]
-        failures.append(f"{match.group(1)} raised {errors[-1] if errors else 'an error'}")
-    return failures
+        if errors or match.group(1) not in failures:
+            failures[match.group(1)] = errors[-1] if errors else "an error"
+    return [f"{path} raised {error}" for path, error in failures.items()]
 
 
 def build_html(
-    root: Path, work: Path, config: Path | None = None, builder: str = "html", extra_env: dict | None = None
+    root: Path,
+    work: Path,
+    config: Path | None = None,
+    builder: str = "html",
+    extra_env: dict | None = None,
+    output: str | None = None,
 ) -> int:
-    cmd = [
-        _jupyter_book(),
-        "build",
-        str(root),
-        "--path-output",
-        str(work),
-        "--builder",
-        builder,
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    if config is not None:
-        cmd += ["--config", str(config)]
+    """Sphinx into ``work/_build/<output>`` (default: the builder's name); its exit code."""
+    from booktools import kernel_trace
+    from valor.data import VALIDATED_ENV
+
+    cmd = [sys.executable, "-m", "booktools.sphinx_build", str(root), "--path-output", str(work)]
+    cmd += ["--builder", builder, "--output", output or builder]
+    cmd += ["--config", str(config)] if config is not None else []
     env = {
         **os.environ,
         "VALOR_BOOK_ROOT": str(root),
+        # the kernels import this book's valor/ (a copy's, in the tests) and record what they import
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        "IPYTHONDIR": str(kernel_trace.startup_dir(work)),
+        # tables this build validated: its kernels read them without validating again
+        VALIDATED_ENV: str(validated_tables(work)),
     }
-    env.pop("VALOR_READS_LOG", None)
+    env.pop(kernel_trace.LOG_ENV, None)
     env.update(extra_env or {})
-    log = work / "build.log"
+    log = build_log(work, output or builder)
     work.mkdir(parents=True, exist_ok=True)
     with (
         subprocess.Popen(
@@ -159,28 +168,28 @@ def swap_in(new_site: Path, site: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def start_early_execution(root: Path, work: Path, overrides: dict):
-    """In a clean build, start executing every notebook now, while Sphinx starts.
+def build_log(work: Path, output: str) -> Path:
+    return work / f"build-{output}.log"
 
-    Returns (thread, hand-over file) or None (incremental build: Sphinx decides
-    what to re-read, and booktools.execute runs those when it knows).
-    """
-    from booktools import execute
 
-    if (work / "_build" / ".doctrees" / "environment.pickle").exists():
-        return None
-    config = deep_merge(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")), overrides)
-    settings = config.get("execute") or {}
-    if settings.get("execute_notebooks") != "cache":
-        return None
-    return execute.start_early(
-        root,
-        execute.toc_docnames(root),
-        work,
-        (config.get("parse") or {}).get("myst_enable_extensions", []),
-        settings.get("timeout"),
-        bool(settings.get("allow_errors", False)),
-    )
+@contextlib.contextmanager
+def locked(work: Path):
+    """One build at a time in a work folder (editions share it)."""
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def validated_tables(work: Path) -> Path:
+    """Where the build notes the tables it validated (by content; see ``valor.data``)."""
+    return work / "validated"
+
+
+def first_page(root: Path, site: Path) -> Path:
+    """The published page of the table of contents' root document."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return site / f"{Path(toc['root']).with_suffix('')}.html"
 
 
 def execution_report(work: Path) -> dict:
@@ -194,9 +203,14 @@ def _forget_incremental_state(work: Path) -> None:
     shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
 
 
-def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> int:
-    """Validate, build into ``work``, and on success publish to ``site``."""
+def run(root: Path, site: Path, work: Path, overrides: dict | None = None, output: str = "html") -> int:
+    """Validate, build into ``work/_build/<output>``, and on success publish to ``site``."""
     root, site, work = root.resolve(), site.resolve(), work.resolve()
+    with locked(work):
+        return _run(root, site, work, overrides, output)
+
+
+def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str) -> int:
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
     state = uptodate.fingerprint(root, overrides)
@@ -205,18 +219,18 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         notebooks = sorted(report["executed"] + report["reused"])
         print(
             f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
-            f"{site} is up to date."
+            f"{site} is up to date. First page: {first_page(root, site)}"
         )
         print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
         return 0
-    uptodate.forget(work)
+    uptodate.forget(work, site)
     data_state = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
     if uptodate.data_checked(work, data_state):
         print("Data OK: unchanged since it was last validated.", flush=True)
     else:
         from valor import data  # pandas and pandera load in ~1 s: only when validating
 
-        errors = data.validate_all()
+        errors = data.validate_all(remember=validated_tables(work))
         if errors:
             uptodate.record_data_checked(work, None)
             print("\nBuild stopped: data validation failed.", file=sys.stderr)
@@ -227,14 +241,10 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         uptodate.record_data_checked(work, data_state)
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
-    config = write_config(root, work, overrides or {})
-    early = start_early_execution(root, work, overrides or {})
-    code = build_html(root, work, config, extra_env={"VALOR_EARLY_EXEC": str(early[1])} if early else None)
-    if early:
-        early[0].join()
+    code = build_html(root, work, write_config(root, work, overrides or {}), output=output)
     if code != 0:
         _forget_incremental_state(work)
-        log = (work / "build.log").read_text(encoding="utf-8", errors="replace")
+        log = build_log(work, output).read_text(encoding="utf-8", errors="replace")
         print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.", file=sys.stderr)
         for failure in notebook_failures(log):
             print(f"  {failure}", file=sys.stderr)
@@ -243,11 +253,10 @@ def run(root: Path, site: Path, work: Path, overrides: dict | None = None) -> in
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return code or 1
 
-    swap_in(work / "_build" / "html", site)
+    swap_in(work / "_build" / output, site)
     uptodate.record(work, site, state)
     report = execution_report(work)
-    first_page = site / "chapters" / "intro.html"  # the toc's root
-    print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page}")
+    print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page(root, site)}")
     print(
         f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
         f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}."
@@ -271,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     default_site = {"reader": root / "_build" / "html", "student": root / "_build" / "student" / "html"}[
         args.edition
     ]
-    default_work = root / "_build" / (".work" if args.edition == "reader" else f".work-{args.edition}")
-    return run(root, args.site or default_site, args.work or default_work, EDITIONS[args.edition])
+    work = args.work or root / "_build" / ".work"
+    return run(root, args.site or default_site, work, EDITIONS[args.edition], output_name(args.edition))
 
 
 if __name__ == "__main__":

@@ -34,9 +34,8 @@ def fingerprint(root: Path, overrides: dict | None = None, only: tuple[str, ...]
     digest = hashlib.sha256()
     digest.update(json.dumps(overrides or {}, sort_keys=True).encode())
     digest.update(sys.version.encode())
-    stamp = Path(sys.prefix) / ".installed"
-    if stamp.exists():
-        digest.update(str(stamp.stat().st_mtime_ns).encode())
+    for stamp in sorted(Path(sys.prefix).glob(".installed-*")):  # the Makefile's install stamps
+        digest.update(f"{stamp.name}\0{stamp.stat().st_mtime_ns}".encode())
     tops = [root / part for part in only] if only else [root]
     for top in tops:
         if top.is_file():
@@ -58,8 +57,13 @@ def _add(digest, root: Path, path: Path) -> None:
     digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
 
 
-def _record_path(work: Path, name: str = "valor_uptodate.txt") -> Path:
+def _record_path(work: Path, name: str) -> Path:
     return work / name
+
+
+def _site_record(work: Path, site: Path) -> Path:
+    """One record per published site: editions built in one work folder keep theirs apart."""
+    return _record_path(work, f"valor_uptodate-{hashlib.sha256(str(site).encode()).hexdigest()[:12]}.txt")
 
 
 # Everything data validation reads: the tables, the manifest, the sources, the code.
@@ -82,7 +86,7 @@ def record_data_checked(work: Path, value: str | None) -> None:
 
 
 def is_current(work: Path, site: Path, value: str) -> bool:
-    record = _record_path(work)
+    record = _site_record(work, site)
     return (
         (site / "index.html").exists()
         and record.exists()
@@ -92,8 +96,8 @@ def is_current(work: Path, site: Path, value: str) -> bool:
 
 def record(work: Path, site: Path, value: str) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    _record_path(work).write_text(f"{value}\n{site}\n", encoding="utf-8")
+    _site_record(work, site).write_text(f"{value}\n{site}\n", encoding="utf-8")
 
 
-def forget(work: Path) -> None:
-    _record_path(work).unlink(missing_ok=True)
+def forget(work: Path, site: Path) -> None:
+    _site_record(work, site).unlink(missing_ok=True)

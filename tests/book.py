@@ -13,10 +13,20 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
-    """Every document listed in _toc.yml, in order (the build's own reader)."""
-    from booktools.execute import toc_docnames as from_toc
+    """Every document listed in _toc.yml, in reading order (read by sphinx-external-toc, as the build does)."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    return from_toc(root)
+    site_map = parse_toc_yaml(root / "_toc.yml")
+
+    def walk(docname: str) -> list[str]:
+        found = [docname]
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, str):
+                    found += walk(item)
+        return found
+
+    return walk(site_map.root.docname)
 
 
 def is_notebook(path: Path) -> bool:
@@ -29,22 +39,18 @@ def notebook_docnames(root: Path = ROOT) -> list[str]:
     return [d for d in toc_docnames(root) if is_notebook(root / f"{d}.md")]
 
 
-def glued_values(nb) -> dict[str, str]:
-    """key -> glued text (Markdown source for glued Markdown, '<figure>' for a figure)."""
+def glued_values(glue: dict) -> dict[str, str]:
+    """key -> glued text (Markdown source for glued Markdown, '<figure>' for a figure), from
+    the glue data myst-nb took out of an executed notebook (``jupyter_execute/<page>.glue.json``)."""
     values = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            data = {k.removeprefix(prefix): v for k, v in output.get("data", {}).items()}
-            if "image/png" in data or "image/svg+xml" in data:
-                values[meta["name"]] = "<figure>"
-            elif "text/markdown" in data:  # glued Markdown (for {glue:md}): its source
-                values[meta["name"]] = data["text/markdown"]
-            else:
-                values[meta["name"]] = ast.literal_eval(data["text/plain"])
+    for key, output in glue.items():
+        data = output.get("data", {})
+        if "image/png" in data or "image/svg+xml" in data:
+            values[key] = "<figure>"
+        elif "text/markdown" in data:  # glued Markdown (for {glue:md}): its source
+            values[key] = data["text/markdown"]
+        else:
+            values[key] = ast.literal_eval(data["text/plain"])
     return values
 
 
@@ -84,23 +90,21 @@ def chapter_title(docname: str, root: Path = ROOT) -> str:
     raise ValueError(f"{docname}.md has no '# ' title")
 
 
-COPY_IGNORE = (
-    ".venv",
-    "_build",
-    ".git",
-    ".pytest_cache",
-    "__pycache__",
-    "site",
-    "node_modules",
-    "*.egg-info",
-)
+# Left out of a copy: build outputs, tools and caches; `site` (released versions) and
+# `_build` only at the top (tests/site/ is part of the project).
+COPY_IGNORE_TOP = {".venv", "_build", "site", "node_modules"}
+COPY_IGNORE_ANYWHERE = {".git", ".pytest_cache", ".ruff_cache", "__pycache__"}
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """A throw-away copy of the book (sources, data, valor/) for builds that edit files."""
+    """A throw-away copy of the book (sources, data, valor/, tests) for builds that edit files."""
     import shutil
 
-    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*COPY_IGNORE), symlinks=True)
+    def ignore(folder, names):
+        left_out = {n for n in names if n in COPY_IGNORE_ANYWHERE or n.endswith(".egg-info")}
+        return left_out | (COPY_IGNORE_TOP & set(names) if Path(folder) == root else set())
+
+    shutil.copytree(root, dest, ignore=ignore, symlinks=True)
     return dest
 
 

@@ -8,28 +8,40 @@ where in that source the value stands, and a confidence.
 ``load("enrolment")`` returns a validated DataFrame. Anything wrong with a file
 raises :class:`DataError`, whose message names the file, the line, the column
 and the rule broken. ``python -m valor.data`` validates every table.
+
+A book build validates every table once, before any notebook runs, and gives its
+kernels the folder where it noted what it validated (``$VALOR_VALIDATED_TABLES``):
+a table whose content, manifest entry, sources and validation code are exactly as
+validated is then read without validating it again (nor importing pandera).
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
+import json
 import os
 import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
-from valor import paths, rules
+from valor import paths
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 PROVENANCE_COLUMNS = ("source_key", "source_location", "confidence")
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 TYPES = {"str": "string", "int": "Int64", "float": "Float64"}
 MAX_REPORTED = 8
+VALIDATED_ENV = "VALOR_VALIDATED_TABLES"  # set by the book build for its kernels
 
 
 class DataError(Exception):
@@ -72,17 +84,31 @@ def manifest_path() -> Path:
     return paths.data_dir() / "manifest.yml"
 
 
+# libyaml's parser when PyYAML has it: the manifest parses about 10 times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_manifest() -> dict:
     path = manifest_path()
     _record_read(path)
     try:
-        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
     except FileNotFoundError:
         raise DataError(f"{_rel(path)}: file not found") from None
+    # parsed once per version of the file; each caller gets its own copy to change
+    return copy.deepcopy(_parse_manifest(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _parse_manifest(path: str, _mtime_ns: int, _size: int) -> dict:
+    try:
+        manifest = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except FileNotFoundError:
+        raise DataError(f"{_rel(Path(path))}: file not found") from None
     except yaml.YAMLError as err:
-        raise DataError(f"{_rel(path)}: not valid YAML: {err}") from None
+        raise DataError(f"{_rel(Path(path))}: not valid YAML: {err}") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
-        raise DataError(f"{_rel(path)}: needs a top-level 'tables:' mapping")
+        raise DataError(f"{_rel(Path(path))}: needs a top-level 'tables:' mapping")
     return manifest
 
 
@@ -210,6 +236,10 @@ def _coerce(frame: pd.DataFrame, spec: dict, rel: str) -> pd.DataFrame:
 
 def schema(name: str, spec: dict | None = None) -> pa.DataFrameSchema:
     """The pandera schema of a table, built from its manifest entry."""
+    import pandera.pandas as pa
+
+    from valor import rules
+
     spec = spec or table_spec(name)
     columns = {}
     for column, col_spec in spec["columns"].items():
@@ -240,6 +270,8 @@ def schema(name: str, spec: dict | None = None) -> pa.DataFrameSchema:
 
 
 def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame, spec: dict, rel: str) -> list[Problem]:
+    from valor import rules
+
     problems = []
     unique = spec.get("unique") or []
     seen_duplicates, seen_rules = set(), set()
@@ -282,17 +314,44 @@ def _problems_from(err: pa.errors.SchemaErrors, frame: pd.DataFrame, spec: dict,
     return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
 
 
+def validation_key(spec: dict, text: str) -> str:
+    """What a table's validation depends on: its text, its manifest entry, the
+    source keys, and the code that validates (this module and ``valor.rules``)."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    digest.update(json.dumps(spec, sort_keys=True, default=str).encode())
+    digest.update("\n".join(sorted(bib_keys())).encode())
+    for code in (Path(__file__), Path(__file__).with_name("rules.py")):
+        digest.update(code.read_bytes() if code.exists() else b"")
+    return digest.hexdigest()
+
+
+def _validated_before(key: str) -> bool:
+    folder = os.environ.get(VALIDATED_ENV)
+    return bool(folder) and (Path(folder) / key).is_file()
+
+
 def load(name: str) -> pd.DataFrame:
     """Read, validate and return the table ``name`` from ``data/``."""
+    return _load(name)[0]
+
+
+def _load(name: str) -> tuple[pd.DataFrame, str]:
+    """The table and its validation key."""
     spec = table_spec(name)
     path = paths.data_dir() / spec["file"]
     rel = _rel(path)
     _record_read(path)
-    frame = _parse_csv(_read_text(path, rel), rel)
+    text = _read_text(path, rel)
+    frame = _parse_csv(text, rel)
     _check_header(frame, spec, rel)
     typed = _coerce(frame, spec, rel)[list(frame.columns)]
+    key = validation_key(spec, text)
+    if _validated_before(key):
+        return typed, key
+    import pandera.pandas as pa  # ~0.4 s to import: only when validating
+
     try:
-        return schema(name, spec).validate(typed, lazy=True)
+        return schema(name, spec).validate(typed, lazy=True), key
     except pa.errors.SchemaErrors as err:
         problems = _problems_from(err, frame, spec, rel)
         _raise(problems or [Problem(rel, str(err))])
@@ -300,23 +359,29 @@ def load(name: str) -> pd.DataFrame:
         _raise([Problem(rel, str(err))])
 
 
-def validate_all() -> list[str]:
+def validate_all(remember: Path | None = None) -> list[str]:
     """Validate every table in the manifest and check the data folder against it.
 
-    Returns a list of error messages (empty when all is well).
+    Returns a list of error messages (empty when all is well). With ``remember``
+    (a folder), note there each table validated, by its validation key, for
+    kernels given that folder in ``$VALOR_VALIDATED_TABLES``.
     """
     errors = []
     try:
         tables = read_manifest()["tables"]
     except DataError as err:
         return [str(err)]
-    listed = set()
+    listed, keys = set(), []
     for name, spec in tables.items():
         listed.add(spec.get("file"))
         try:
-            load(name)
+            keys.append(_load(name)[1])
         except DataError as err:
             errors.append(str(err))
+    if remember is not None and not errors:
+        remember.mkdir(parents=True, exist_ok=True)
+        for key in keys:
+            (remember / key).touch()
     for csv in sorted(paths.data_dir().glob("*.csv")):
         if csv.name not in listed:
             errors.append(

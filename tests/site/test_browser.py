@@ -1,16 +1,16 @@
 """The built book in a real browser (Debian's chromium via Playwright), served on 127.0.0.1.
 
-The book is built once in a temporary copy; every page in _toc.yml is visited
+The book is the test run's shared build (`make book`); every page in _toc.yml is visited
 once (console, images, math, requests, axe-core, screenshot) and the tests below
 check what that visit recorded. Screenshots go to _build/screenshots/ of this
 checkout for review.
 
-Chromium or axe-core missing: in CI (CI=true) these tests fail; elsewhere they
-are skipped with a message saying what to install.
+Chromium or axe-core missing: the tests fail saying what to install (`make test`
+installs both).
 """
+
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -18,19 +18,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import sites
+from book import ROOT, toc_docnames
 from bs4 import BeautifulSoup
 
-from book import ROOT, copy_project, run_build, toc_docnames
 from booktools import browser
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 # Console errors that are not the book's fault, each with its reason.
 CONSOLE_ALLOW = {
-    r"Got invalid theme mode: .*Resetting to auto":
-        "pydata-sphinx-theme 0.17 reads an unset theme mode from a fresh profile's "
-        "localStorage and resets it to 'auto'; its `default_mode` option is rejected "
-        "by sphinx-book-theme (a -W warning), so the message cannot be avoided",
+    r"Got invalid theme mode: .*Resetting to auto": "pydata-sphinx-theme 0.17 reads an unset theme mode from a fresh profile's "
+    "localStorage and resets it to 'auto'; its `default_mode` option is rejected "
+    "by sphinx-book-theme (a -W warning), so the message cannot be avoided",
 }
 
 # Search queries and the page that must come up first-ish; extend as chapters arrive.
@@ -53,35 +51,20 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 SERIOUS = ("serious", "critical")
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def missing(what: str):
-    """Fail in CI, skip with a plain message elsewhere."""
-    if in_ci():
-        pytest.fail(f"CI=true and {what}", pytrace=False)
-    pytest.skip(what)
-
-
 def needs_browser() -> Path:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing("the Python package playwright is not installed: run `make test` (it installs requirements.txt)")
+    """axe-core's script, once chromium and axe-core are known to be there."""
     try:
         browser.chromium_path()
         return browser.axe_script(ROOT)
     except browser.BrowserMissing as err:
-        missing(str(err))
+        pytest.fail(str(err), pytrace=False)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("browser") / "book")
-    result = run_build(root)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return root
+def built():
+    """The book's root, once its reader edition is built (in _build/html)."""
+    assert sites.site("reader") == ROOT / "_build" / "html"
+    return ROOT
 
 
 @dataclass
@@ -126,6 +109,7 @@ RUN_AXE = """async () => {
 def chromium():
     axe = needs_browser()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         instance = browser.launch(playwright)
         try:
@@ -159,15 +143,21 @@ def visits(built, site, chromium):
         page = context.new_page()
         page.on("console", lambda msg, v=visit: msg.type == "error" and v.console_errors.append(msg.text))
         page.on("pageerror", lambda err, v=visit: v.console_errors.append(f"uncaught: {err}"))
-        page.on("requestfailed", lambda req, v=visit: v.failed_requests.append(
-            f"{req.url} ({req.failure})"))
-        page.on("response", lambda resp, v=visit: resp.status >= 400 and v.failed_requests.append(
-            f"{resp.url} (HTTP {resp.status})"))
+        page.on("requestfailed", lambda req, v=visit: v.failed_requests.append(f"{req.url} ({req.failure})"))
+        page.on(
+            "response",
+            lambda resp, v=visit: (
+                resp.status >= 400 and v.failed_requests.append(f"{resp.url} (HTTP {resp.status})")
+            ),
+        )
         page.goto(visit.url, wait_until="load")
         visit.images = page.evaluate(WAIT_IMAGES)
         math = page.evaluate(WAIT_MATH)
         visit.math_nodes, visit.math_rendered, visit.math_errors = (
-            math["nodes"], math["rendered"], math["errors"])
+            math["nodes"],
+            math["rendered"],
+            math["errors"],
+        )
         page.wait_for_load_state("networkidle")
         visit.screenshot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
         page.screenshot(path=str(visit.screenshot), full_page=True)
@@ -184,8 +174,11 @@ def allowed(message: str) -> bool:
 
 def test_every_page_is_visited(built, visits):
     site = built / "_build" / "html"
-    pages = {p.relative_to(site).with_suffix("").as_posix() for p in site.rglob("*.html")
-             if not p.relative_to(site).parts[0].startswith("_")} - {"index"}
+    pages = {
+        p.relative_to(site).with_suffix("").as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith("_")
+    } - {"index"}
     assert set(visits) == pages, "a built page is not visited (add it to EXTRA_PAGES?)"
 
 
@@ -229,19 +222,27 @@ def test_every_image_loads_and_has_alt_text(visits):
 
 def test_math_renders(built, visits):
     with_math = {d: v for d, v in visits.items() if v.math_nodes}
-    sources = {d for d in toc_docnames(built)
-               if re.search(r"\$\$|\{math\}|```\{math\}", (built / f"{d}.md").read_text(encoding="utf-8"))}
+    sources = {
+        d
+        for d in toc_docnames(built)
+        if re.search(r"\$\$|\{math\}|```\{math\}", (built / f"{d}.md").read_text(encoding="utf-8"))
+    }
     assert sources, "no page has displayed math: the MathJax check would be empty"
     assert sources <= set(with_math), f"math in the source but no math nodes in: {sources - set(with_math)}"
     for docname, visit in with_math.items():
         assert visit.math_rendered >= visit.math_nodes, (
-            f"{docname}: {visit.math_nodes} math nodes but {visit.math_rendered} rendered by MathJax")
+            f"{docname}: {visit.math_nodes} math nodes but {visit.math_rendered} rendered by MathJax"
+        )
         assert not visit.math_errors, f"{docname}: {visit.math_errors} MathJax errors"
 
 
 def test_no_serious_or_critical_accessibility_violations(visits):
-    problems = [f"{d}: {v['impact']} {v['id']} ({v['help']}) at {', '.join(v['nodes'])}"
-                for d, visit in visits.items() for v in visit.violations if v["impact"] in SERIOUS]
+    problems = [
+        f"{d}: {v['impact']} {v['id']} ({v['help']}) at {', '.join(v['nodes'])}"
+        for d, visit in visits.items()
+        for v in visit.violations
+        if v["impact"] in SERIOUS
+    ]
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
@@ -260,8 +261,11 @@ def search(site, query: str) -> list[str]:
         page.wait_for_function(
             "() => { const s = document.querySelector('#search-results .search-summary, "
             "#search-results p'); return s && /found|did not match/i.test(s.textContent); }",
-            timeout=20_000)
-        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+            timeout=20_000,
+        )
+        hrefs = page.eval_on_selector_all(
+            "#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))"
+        )
     finally:
         page.close()
     names = []
@@ -293,23 +297,27 @@ def test_search_finds_each_page_by_its_title(site, built):
 
 # -- page weight (no browser needed) -------------------------------------------
 
-FIGURE_MAX_BYTES = 300_000      # one compressed PNG figure
-FIGURE_WIDTH_PX = (400, 2400)   # readable, yet not a poster
+FIGURE_MAX_BYTES = 300_000  # one compressed PNG figure
+FIGURE_WIDTH_PX = (400, 2400)  # readable, yet not a poster
 
 
 def test_each_page_weighs_at_most_1_mb(built):
     from booktools.pageweight import LIMIT, site_weights
+
     weights = site_weights(built / "_build" / "html", toc_docnames(built))
     assert any(w["n_images"] for w in weights.values()), "no page shows an image: weights not measured"
     heavy = {d: w for d, w in weights.items() if w["total"] > LIMIT}
     assert not heavy, "pages over 1 MB (HTML + images):\n" + "\n".join(
         f"{d}: {w['total'] / 1e6:.2f} MB ({w['n_images']} images, {w['images'] / 1e6:.2f} MB)"
-        for d, w in heavy.items())
+        for d, w in heavy.items()
+    )
 
 
 def test_figures_are_compressed_at_a_sensible_resolution(built):
     from PIL import Image
+
     from booktools.pageweight import page_images
+
     site = built / "_build" / "html"
     images = {p for d in toc_docnames(built) for p in page_images(site / f"{d}.html")}
     assert images, "no images found in the pages"
@@ -324,26 +332,22 @@ def test_figures_are_compressed_at_a_sensible_resolution(built):
         if not FIGURE_WIDTH_PX[0] <= width <= FIGURE_WIDTH_PX[1]:
             problems.append(f"{path.name}: {width} px wide, outside {FIGURE_WIDTH_PX}")
         if path.stat().st_size > FIGURE_MAX_BYTES:
-            problems.append(f"{path.name}: {path.stat().st_size / 1000:.0f} kB > {FIGURE_MAX_BYTES / 1000:.0f} kB")
+            problems.append(
+                f"{path.name}: {path.stat().st_size / 1000:.0f} kB > {FIGURE_MAX_BYTES / 1000:.0f} kB"
+            )
     assert not problems, "\n".join(problems)
 
 
 # -- what happens without chromium ----------------------------------------------
-
-def test_missing_browser_fails_in_ci_and_skips_with_a_message_elsewhere(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI=true and chromium is gone"):
-        missing("chromium is gone")
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="chromium is gone"):
-        missing("chromium is gone")
 
 
 def test_chromium_path_names_the_fix_when_chromium_is_missing(monkeypatch, tmp_path):
     monkeypatch.setattr(browser, "CHROMIUM_CANDIDATES", (str(tmp_path / "no-chromium"),))
     monkeypatch.setenv("VALOR_CHROMIUM", str(tmp_path / "also-missing"))
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(browser.BrowserMissing, match="make browser"):
+    with pytest.raises(browser.BrowserMissing, match="sudo apt-get install chromium"):
         browser.chromium_path()
-    with pytest.raises(browser.BrowserMissing, match="make axe"):
+    with pytest.raises(pytest.fail.Exception, match="make test"):
+        needs_browser()
+    with pytest.raises(browser.BrowserMissing, match="make test"):
         browser.axe_script(tmp_path)

@@ -5,6 +5,7 @@ notebooks and sources it offers for download).
 The solutions and exercises looked for are read from the reader edition's pages,
 so these tests do not lean on the code that removes them.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,9 @@ from urllib.parse import unquote
 import jupytext
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
-
 import sites
 from book import ROOT, notebook_docnames
+from bs4 import BeautifulSoup
 
 NOTEBOOKS = notebook_docnames()
 
@@ -39,8 +39,9 @@ def site_texts(site: Path):
             for cell in nb["cells"]:
                 for output in cell.get("outputs", []):
                     parts.append("".join(output.get("text", "")))
-                    parts.extend("".join(v) if isinstance(v, list) else str(v)
-                                 for v in output.get("data", {}).values())
+                    parts.extend(
+                        "".join(v) if isinstance(v, list) else str(v) for v in output.get("data", {}).values()
+                    )
             yield path, "\n".join(parts)
         elif path.suffix in (".md", ".txt", ".js", ".json"):
             yield path, path.read_text(encoding="utf-8", errors="replace")
@@ -60,7 +61,9 @@ def solution_phrases(site: Path) -> dict[str, list[str]]:
             title = solution.select_one(".admonition-title")
             if title:
                 title.extract()
-            found = [longest_line(solution)] + [longest_line(c, "") for c in solution.select(".cell_input pre")]
+            found = [longest_line(solution)] + [
+                longest_line(c, "") for c in solution.select(".cell_input pre")
+            ]
             phrases.setdefault(docname, []).extend(sorted({p for p in found if p}))
     return phrases
 
@@ -70,8 +73,9 @@ def exercises(site: Path) -> dict[str, dict[str, str]]:
     found = {}
     for docname in NOTEBOOKS:
         page = soup(site / f"{docname}.html")
-        found[docname] = {div["id"]: " ".join(div.get_text(" ").split())
-                          for div in page.select("div.exercise[id]")}
+        found[docname] = {
+            div["id"]: " ".join(div.get_text(" ").split()) for div in page.select("div.exercise[id]")
+        }
     return found
 
 
@@ -111,11 +115,19 @@ def distinctive(reader: Path, docname: str, phrase: str, texts) -> bool:
 
 def test_student_edition_holds_no_solution(reader, student):
     texts = [(str(path.relative_to(reader)), text) for path, text in site_texts(reader)]
-    phrases = [(doc, p) for doc, found in solution_phrases(reader).items() for p in found
-               if distinctive(reader, doc, p, texts)]
+    phrases = [
+        (doc, p)
+        for doc, found in solution_phrases(reader).items()
+        for p in found
+        if distinctive(reader, doc, p, texts)
+    ]
     assert len(phrases) >= len(NOTEBOOKS), "too few distinctive solution lines to look for"
-    leaks = [f"{path.relative_to(student)}: {phrase!r} (a solution in {doc})"
-             for path, text in site_texts(student) for doc, phrase in phrases if phrase in text]
+    leaks = [
+        f"{path.relative_to(student)}: {phrase!r} (a solution in {doc})"
+        for path, text in site_texts(student)
+        for doc, phrase in phrases
+        if phrase in text
+    ]
     assert not leaks, "solutions in the student edition:\n  " + "\n  ".join(leaks)
     for docname in NOTEBOOKS:
         page = soup(student / f"{docname}.html")
@@ -131,6 +143,7 @@ def test_student_edition_holds_every_exercise(reader, student):
 
 
 # -- downloads ----------------------------------------------------------------------
+
 
 def download_links(site: Path, docname: str) -> dict[str, Path]:
     page = site / f"{docname}.html"
@@ -157,7 +170,9 @@ def test_notebook_downloads_resolve_to_the_executed_notebook_and_source(reader, 
     nbformat.validate(nb)
     source_cells = [c.source for c in jupytext.read(ROOT / f"{docname}.md").cells if c.cell_type == "code"]
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == source_cells, f"{docname}: the notebook's code differs from the chapter's"
+    assert [c.source for c in code] == source_cells, (
+        f"{docname}: the notebook's code differs from the chapter's"
+    )
     assert all(c.execution_count is not None for c in code), f"{docname}: the notebook was not executed"
     assert any(c.outputs for c in code), f"{docname}: the executed notebook has no outputs"
 

@@ -15,8 +15,8 @@ The printer itself (``booktools.pdf.print_pdf``) is tested on small pages: it
 refuses a page with a failed request, a page whose formulas MathJax did not
 typeset, and a page whose MathJax is missing.
 
-Needs Debian's chromium: in CI (CI=true) a missing chromium fails these tests;
-elsewhere they are skipped with what to install.
+Needs Debian's chromium (`make test` installs it): missing, the tests fail saying
+what to install, in CI and elsewhere.
 """
 
 from __future__ import annotations
@@ -353,7 +353,7 @@ def test_the_printer_fails_on_a_web_page_control_that_would_print(tmp_path):
         print_small_page(tmp_path, body="<button>Download</button>")
 
 
-@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.fail.Exception)])
 def test_missing_chromium_fails_in_ci_and_says_what_to_install_elsewhere(monkeypatch, ci, outcome):
     from booktools import browser
 

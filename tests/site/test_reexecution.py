@@ -1,24 +1,38 @@
-"""After a data edit exactly the chapters that read that table re-execute; the page shows the new value."""
+"""Build after build of one copy of the project (built clean once, for the whole module):
+
+* a chapter re-executes exactly when a file its kernel read, or a module of the science
+  package its kernel imported, changed: never for the machinery, never for a module no
+  kernel imported;
+* a broken data file or a raising notebook stops the build and keeps the last good site
+  (these run last: a failed build forgets the incremental state)."""
+
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
-from book import copy_project, executed_chapters, notebook_docnames, run_build
-
-pytestmark = pytest.mark.xdist_group("reexecution")
+# A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
+# (so `leaf` is imported only through another module); no kernel imports `unused`.
+PROBE = {
+    "__init__.py": "",
+    "used.py": "from valor._probe import leaf\n\nVALUE = leaf.VALUE\n",
+    "leaf.py": "VALUE = 1\n",
+    "unused.py": "VALUE = 2\n",
+}
+PROBE_CHAPTER = "chapters/trial_design"
+PROBE_CELL = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._probe.used\n```\n"
 
 
 def readers(root, table):
     """Chapters that load the table (the book's convention: data.load("name") in the chapter)."""
-    return {doc for doc in notebook_docnames(root)
-            if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())}
-
-
-def importers_of_valor(root):
-    return {doc for doc in notebook_docnames(root)
-            if re.search(r"^\s*(from|import)\s+valor\b", (root / f"{doc}.md").read_text(), re.M)}
+    return {
+        doc
+        for doc in notebook_docnames(root)
+        if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())
+    }
 
 
 def build(root):
@@ -27,11 +41,45 @@ def build(root):
     return executed_chapters(result.stdout)
 
 
-def test_only_what_changed_re_executes(tmp_path):
-    root = copy_project(tmp_path / "book")
-    assert build(root) == set(notebook_docnames(root))
+def append(path, text="\n# edited\n"):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
+
+def overlapping_runs(root) -> int:
+    """How many pairs of notebooks ran at the same time in the last build (myst-nb's times)."""
+    report = json.loads(
+        (root / "_build" / ".work" / "_build" / ".doctrees" / "valor_execution.json").read_text()
+    )
+    runs = sorted((end - seconds, end) for end, seconds in report["finished"].values())
+    return sum(1 for i, (_, end) in enumerate(runs) for start, _ in runs[i + 1 :] if start < end)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The copy, with a probe sub-package, after its clean build: (root, executed, overlaps)."""
+    root = copy_project(tmp_path_factory.mktemp("reexecution") / "book")
+    (root / "valor" / "_probe").mkdir()
+    for name, text in PROBE.items():
+        (root / "valor" / "_probe" / name).write_text(text)
+    append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
+    return root, build(root), overlapping_runs(root)
+
+
+def test_only_what_changed_re_executes(built):
+    root, clean, overlaps = built
+    assert clean == set(notebook_docnames(root)), "a clean build executes every notebook"
+    assert overlaps > 0, "a clean build runs notebooks at the same time"
     assert build(root) == set(), "a no-op rebuild executes nothing"
+
+    for module in sorted((root / "booktools").glob("*.py")) + sorted((root / "_ext").glob("*.py")):
+        append(module)
+    assert build(root) == set(), "the machinery is no input of any chapter"
+
+    append(root / "valor" / "_probe" / "unused.py")
+    assert build(root) == set(), "a science module no kernel imported"
+
+    append(root / "valor" / "_probe" / "leaf.py")
+    assert build(root) == {PROBE_CHAPTER}, "only the chapter whose kernel imported it (through `used`)"
 
     table = root / "data" / "alsfrs_week28.csv"
     table.write_text(table.read_text().replace(",0.97,joint rank test", ",0.91,joint rank test"))
@@ -41,7 +89,40 @@ def test_only_what_changed_re_executes(tmp_path):
     intro = (root / "_build" / "html" / "chapters" / "intro.html").read_text()
     assert "P = 0.91" in intro and "P = 0.97" not in intro
 
-    (root / "valor" / "fmt.py").write_text((root / "valor" / "fmt.py").read_text() + "\n# edited\n")
-    assert build(root) == importers_of_valor(root)
-
     assert build(root) == set()
+
+
+def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):
+    root, _, _ = built
+    site = root / "_build" / "html"
+    before = tree_digest(site)
+    path = root / "data" / "enrolment.csv"
+    good = path.read_text()
+    path.write_text(good.replace("slower,placebo,15", "slower,placebo,-15"))
+    try:
+        result = run_build(root)
+    finally:
+        path.write_text(good)
+    assert result.returncode != 0
+    assert "data/enrolment.csv, line 9 (data row 8), column 'n': must be ≥ 0 (found -15)" in result.stderr
+    assert "last good site" in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_raising_notebook_stops_the_build_and_keeps_the_last_good_site(built):
+    root, _, _ = built
+    site = root / "_build" / "html"
+    before = tree_digest(site)
+    chapter = root / "chapters" / "trial_design.md"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n"
+    )
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "Build failed" in result.stderr and "last good site" in result.stderr
+    # one plain line names the notebook and the error, after the full traceback
+    assert f"{chapter} raised RuntimeError: deliberate failure for the test" in result.stderr
+    assert tree_digest(site) == before
+    # the failed build forgot its incremental state: the next build re-reads every page
+    assert not (root / "_build" / ".work" / "_build" / ".doctrees").exists()

@@ -16,6 +16,7 @@ student tests and not the others.
 Set $DEV_SCENARIO to a folder to build the scenario there once and reuse it
 across runs while working on these tests (delete the folder to rebuild).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,13 +31,10 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from book import copy_project, tree_digest
 from bs4 import BeautifulSoup
 
-from book import copy_project, tree_digest
 from booktools import build, release
-
-# One worker runs this module (make test: --dist loadgroup); the lock below is for other modes.
-pytestmark = pytest.mark.xdist_group("release_site")
 
 V1, V2 = "0.1.0", "0.2.0"
 RETIRED = """(retired)=
@@ -47,8 +45,18 @@ This page is in the first version of the test site only.
 
 
 def run_release(proj: Path, site: Path, work: Path, log: Path, *editions: str) -> dict:
-    cmd = [sys.executable, "-m", "booktools.release", "--root", str(proj), "--site", str(site),
-           "--work", str(work), *[f"--edition={e}" for e in editions]]
+    cmd = [
+        sys.executable,
+        "-m",
+        "booktools.release",
+        "--root",
+        str(proj),
+        "--site",
+        str(site),
+        "--work",
+        str(work),
+        *[f"--edition={e}" for e in editions],
+    ]
     env = {k: v for k, v in os.environ.items() if k not in ("VALOR_BOOK_ROOT", "VALOR_READS_LOG")}
     with open(log, "a") as out:
         out.write(f"\n$ {' '.join(cmd)}\n")
@@ -59,8 +67,13 @@ def run_release(proj: Path, site: Path, work: Path, log: Path, *editions: str) -
 
 def git_commit(proj: Path, message: str) -> str:
     def git(*args):
-        return subprocess.run(["git", "-C", str(proj), "-c", "user.name=test", "-c", "user.email=test@test",
-                               *args], check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(proj), "-c", "user.name=test", "-c", "user.email=test@test", *args],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
     if not (proj / ".git").exists():
         git("init", "-q")
     git("add", "-A")
@@ -75,8 +88,9 @@ def release_step(proj, site, work, log) -> dict:
     if full["code"] != 0:
         step["reader_only"] = run_release(proj, site, work, log, "reader")["code"]
         if step["reader_only"] != 0:
-            pytest.fail(f"the release failed even with the reader edition alone:\n{log_tail(log)}",
-                        pytrace=False)
+            pytest.fail(
+                f"the release failed even with the reader edition alone:\n{log_tail(log)}", pytrace=False
+            )
     return step
 
 
@@ -97,8 +111,9 @@ def scenario(base: Path) -> dict:
 
     results["bump"] = release.bump(proj, V2, site)
     changelog = proj / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace(release.TODO, "- Test release."),
-                         encoding="utf-8")
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(release.TODO, "- Test release."), encoding="utf-8"
+    )
     results["changelog"] = changelog.read_text(encoding="utf-8")
     (proj / "_toc.yml").write_text(toc, encoding="utf-8")
     (proj / "chapters" / "retired.md").unlink()
@@ -109,17 +124,22 @@ def scenario(base: Path) -> dict:
     before = {v: tree_digest(site / v) for v in (V1, V2)}
     results["steps"]["re-release 0.2.0"] = release_step(proj, site, work, log)
     after = {v: tree_digest(site / v) for v in (V1, V2)}
-    results["rerelease"] = {"v1_unchanged": before[V1] == after[V1],
-                            "stray_removed": not (site / V2 / "stray.txt").exists(),
-                            "v2_files_before": sorted(before[V2]), "v2_files_after": sorted(after[V2])}
+    results["rerelease"] = {
+        "v1_unchanged": before[V1] == after[V1],
+        "stray_removed": not (site / V2 / "stray.txt").exists(),
+        "v2_files_before": sorted(before[V2]),
+        "v2_files_after": sorted(after[V2]),
+    }
 
     # A broken data file: nothing is built, nothing changes.
     everything = tree_digest(site)
     csv = sorted((proj / "data").glob("*.csv"))[0]
     good = csv.read_text(encoding="utf-8")
     csv.write_text(good.replace("\n", "\n,,,broken row\n", 1), encoding="utf-8")
-    results["broken data"] = {"code": run_release(proj, site, work, log)["code"],
-                              "site_unchanged": tree_digest(site) == everything}
+    results["broken data"] = {
+        "code": run_release(proj, site, work, log)["code"],
+        "site_unchanged": tree_digest(site) == everything,
+    }
     csv.write_text(good, encoding="utf-8")
     # The reader edition builds, then an edition fails: 0.2.0 stays as it was.
     broken = {"sphinx": {"config": {"extensions": ["valor_no_such_extension"]}}}
@@ -163,11 +183,14 @@ def editions_of(site: Path, version: str) -> dict[str, Path]:
 
 # --------------------------------------------------------------------------- on disk
 
+
 def test_every_release_built_every_edition(released):
     failed = [name for name, step in released["steps"].items() if step["full"] != 0]
-    assert not failed, (f"these releases failed with every edition: {failed}; the reader edition "
-                        f"alone then gave {[released['steps'][n]['reader_only'] for n in failed]}.\n"
-                        f"Log ({released['log']}):\n{log_tail(released['log'])}")
+    assert not failed, (
+        f"these releases failed with every edition: {failed}; the reader edition "
+        f"alone then gave {[released['steps'][n]['reader_only'] for n in failed]}.\n"
+        f"Log ({released['log']}):\n{log_tail(released['log'])}"
+    )
     site = released["site"]
     for version in (V1, V2):
         assert sorted(editions_of(site, version)) == sorted(build.EDITIONS)
@@ -179,16 +202,18 @@ def test_the_switcher_files_list_both_versions_and_the_index_opens_the_latest(re
     entries = json.loads((site / "versions.json").read_text())
     assert [(e["version"], e.get("preferred", False)) for e in entries] == [(V2, True), (V1, False)]
     for entry in entries:
-        assert not re.match(r"^(/|[a-z]+:)", entry["url"])            # relative
+        assert not re.match(r"^(/|[a-z]+:)", entry["url"])  # relative
         assert (site / entry["url"]).is_file()
     assert f'url={V2}/chapters/intro.html"' in (site / "index.html").read_text()
     data = json.loads((site / "versions.js").read_text().split("=", 1)[1].strip().rstrip(";"))
     for version in data["versions"]:
         for edition in version["editions"].values():
             listed = {page for page in edition["pages"]}
-            on_disk = {p.relative_to(site / edition["path"]).as_posix()
-                       for p in (site / edition["path"]).rglob("*.html")
-                       if not re.match(r"(_|student/)", p.relative_to(site / edition["path"]).as_posix())}
+            on_disk = {
+                p.relative_to(site / edition["path"]).as_posix()
+                for p in (site / edition["path"]).rglob("*.html")
+                if not re.match(r"(_|student/)", p.relative_to(site / edition["path"]).as_posix())
+            }
             assert listed == on_disk
     pages = {v["version"]: v["editions"]["reader"]["pages"] for v in data["versions"]}
     assert "chapters/retired.html" in pages[V1] and "chapters/retired.html" not in pages[V2]
@@ -208,10 +233,11 @@ def test_each_version_links_stay_within_it(released):
                         continue
                     parts = urlsplit(url)
                     if parts.scheme in ("http", "https", "mailto"):
-                        assert tag.name == "a", f"{page}: external resource {url}"   # citations only
+                        assert tag.name == "a", f"{page}: external resource {url}"  # citations only
                         continue
-                    assert not parts.scheme and not parts.netloc and not url.startswith("/"), \
+                    assert not parts.scheme and not parts.netloc and not url.startswith("/"), (
                         f"{page}: {url} is not relative"
+                    )
                     target = (page.parent / parts.path).resolve() if parts.path else page
                     if tag.get("id") == "valor-versions-data":
                         assert target == site / "versions.js", f"{page}: {url}"
@@ -229,7 +255,7 @@ def test_the_student_editions_hold_no_solutions(released):
         student = site / version / "student" / "chapters" / "trial_design.html"
         assert student.is_file(), f"no student edition of {version}:\n{log_tail(released['log'])}"
         solutions = BeautifulSoup(reader.read_text(encoding="utf-8"), "html.parser").select(".solution")
-        assert len(solutions) >= 2                       # the reader edition has them...
+        assert len(solutions) >= 2  # the reader edition has them...
         code = [pre.get_text() for s in solutions for pre in s.select("pre")]
         assert code, "the reader's solutions hold code cells"
         for page in (site / version / "student").rglob("*.html"):
@@ -239,18 +265,20 @@ def test_the_student_editions_hold_no_solutions(released):
             leaked = [c for c in code if c.strip() and c.strip() in text]
             assert not leaked, f"{page} shows solution code: {leaked[0][:200]}"
         exercises = BeautifulSoup(student.read_text(encoding="utf-8"), "html.parser").select(".exercise")
-        assert len(exercises) >= 2                       # ...the student edition keeps the exercises
+        assert len(exercises) >= 2  # ...the student edition keeps the exercises
 
 
 def test_bump_opens_the_changelog_with_the_data_changes_since_the_last_release(released):
     assert released["0.1.0 release.json"]["commit"] == released["0.1.0 commit"]
     assert released["0.1.0 release.json"]["dirty"] is False
     text = released["changelog"]
-    section = text[text.index(f"## {V2} ("):text.index(f"## {V1} (")]
+    section = text[text.index(f"## {V2} (") : text.index(f"## {V1} (")]
     # Nothing changed in data/ or in the glued values between the two (the version's own
     # glued values move, and are left out).
-    assert (f"### Data changes\n\nCompared with version {V1} (commit {released['0.1.0 commit'][:7]}).\n"
-            in section)
+    assert (
+        f"### Data changes\n\nCompared with version {V1} (commit {released['0.1.0 commit'][:7]}).\n"
+        in section
+    )
     assert "- No data file changed." in section and "- No glued number moved." in section
     assert "TODO" not in section
     assert any(line.startswith("CITATION.cff: version 0.2.0") for line in released["bump"])
@@ -266,11 +294,13 @@ def test_re_releasing_a_version_replaces_it_and_only_it(released):
     assert step["full"] == 0 or step["reader_only"] == 0
     outcome = released["rerelease"]
     assert outcome["v1_unchanged"]
-    assert outcome["stray_removed"]                          # replaced, not copied over
+    assert outcome["stray_removed"]  # replaced, not copied over
     assert "stray.txt" in outcome["v2_files_before"]
     assert set(outcome["v2_files_after"]) == set(outcome["v2_files_before"]) - {"stray.txt"}
-    assert sorted(p.name for p in released["site"].iterdir() if p.name.startswith(".")) == \
-        [".nojekyll", ".release.lock"]                       # no staging or retired folder left
+    assert sorted(p.name for p in released["site"].iterdir() if p.name.startswith(".")) == [
+        ".nojekyll",
+        ".release.lock",
+    ]  # no staging or retired folder left
 
 
 def test_a_failed_release_leaves_the_site_untouched(released):
@@ -282,14 +312,16 @@ def test_a_failed_release_leaves_the_site_untouched(released):
 
 # --------------------------------------------------------------------------- in chromium
 
-BENIGN = ("Got invalid theme mode",)   # pydata-sphinx-theme on a fresh profile (toolchain notes)
+BENIGN = ("Got invalid theme mode",)  # pydata-sphinx-theme on a fresh profile (toolchain notes)
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
     from booktools import browser
-    with playwright_api.sync_playwright() as p:
+
+    with sync_playwright() as p:
         instance = browser.launch(p)
         yield instance
         instance.close()
@@ -298,6 +330,7 @@ def chromium():
 @contextlib.contextmanager
 def site_url(site: Path, how: str):
     from booktools import browser
+
     if how == "http":
         with browser.serve(site) as base:
             yield base
@@ -307,16 +340,22 @@ def site_url(site: Path, how: str):
 
 def open_page(chromium, url: str, errors: list):
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.on("console", lambda m: m.type == "error" and not m.text.startswith(BENIGN) and errors.append(m.text))
+    page.on(
+        "console", lambda m: m.type == "error" and not m.text.startswith(BENIGN) and errors.append(m.text)
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="load")
     return page
 
 
 def switcher(page) -> list[tuple[str, str, bool]]:
-    return [tuple(entry) for entry in page.eval_on_selector_all(
-        ".valor-switcher .valor-switcher-versions a",
-        "els => els.map(e => [e.textContent, e.href, e.getAttribute('aria-current') === 'page'])")]
+    return [
+        tuple(entry)
+        for entry in page.eval_on_selector_all(
+            ".valor-switcher .valor-switcher-versions a",
+            "els => els.map(e => [e.textContent, e.href, e.getAttribute('aria-current') === 'page'])",
+        )
+    ]
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
@@ -325,8 +364,10 @@ def test_switcher_and_banner_in_chromium(released, chromium, how):
     with site_url(site, how) as base:
         page = open_page(chromium, f"{base}/index.html", errors)
         page.wait_for_url(f"**/{V2}/chapters/intro.html")
-        assert switcher(page) == [(f"{V2} (latest)", f"{base}/{V2}/chapters/intro.html", True),
-                                  (V1, f"{base}/{V1}/chapters/intro.html", False)]
+        assert switcher(page) == [
+            (f"{V2} (latest)", f"{base}/{V2}/chapters/intro.html", True),
+            (V1, f"{base}/{V1}/chapters/intro.html", False),
+        ]
         assert page.locator(".valor-old-version").count() == 0
         assert page.locator(".valor-switcher summary").inner_text() == f"Version {V2} (latest)"
 
@@ -335,8 +376,10 @@ def test_switcher_and_banner_in_chromium(released, chromium, how):
         page.click(".valor-switcher summary")
         page.click(f".valor-switcher a[data-version='{V1}']")
         page.wait_for_url(f"{base}/{V1}/chapters/trial_design.html")
-        assert switcher(page) == [(f"{V2} (latest)", f"{base}/{V2}/chapters/trial_design.html", False),
-                                  (V1, f"{base}/{V1}/chapters/trial_design.html", True)]
+        assert switcher(page) == [
+            (f"{V2} (latest)", f"{base}/{V2}/chapters/trial_design.html", False),
+            (V1, f"{base}/{V1}/chapters/trial_design.html", True),
+        ]
         banner = page.locator(".valor-old-version")
         assert banner.count() == 1 and f"version {V1}, an older version" in banner.inner_text()
         page.click(".valor-old-version a")
@@ -348,8 +391,10 @@ def test_switcher_and_banner_in_chromium(released, chromium, how):
         link = page.locator(".valor-old-version a")
         assert "not in the latest version" in link.inner_text()
         assert link.evaluate("a => a.href") == f"{base}/{V2}/chapters/intro.html"
-        assert page.eval_on_selector(f".valor-switcher a[data-version='{V2}']", "a => a.href") == \
-            f"{base}/{V2}/chapters/intro.html"
+        assert (
+            page.eval_on_selector(f".valor-switcher a[data-version='{V2}']", "a => a.href")
+            == f"{base}/{V2}/chapters/intro.html"
+        )
 
         # The list of all versions.
         page.goto(f"{base}/{V1}/search.html")
@@ -368,11 +413,16 @@ def test_student_edition_switcher_stays_in_the_student_edition(released, chromiu
         page = open_page(chromium, f"{base}/{V1}/student/chapters/trial_design.html", errors)
         assert switcher(page) == [
             (f"{V2} (latest)", f"{base}/{V2}/student/chapters/trial_design.html", False),
-            (V1, f"{base}/{V1}/student/chapters/trial_design.html", True)]
-        assert page.eval_on_selector(".valor-old-version a", "a => a.href") == \
-            f"{base}/{V2}/student/chapters/trial_design.html"
-        assert page.eval_on_selector(".valor-switcher a[data-edition='reader']", "a => a.href") == \
-            f"{base}/{V1}/chapters/trial_design.html"
+            (V1, f"{base}/{V1}/student/chapters/trial_design.html", True),
+        ]
+        assert (
+            page.eval_on_selector(".valor-old-version a", "a => a.href")
+            == f"{base}/{V2}/student/chapters/trial_design.html"
+        )
+        assert (
+            page.eval_on_selector(".valor-switcher a[data-edition='reader']", "a => a.href")
+            == f"{base}/{V1}/chapters/trial_design.html"
+        )
         page.goto(f"{base}/{V2}/student/chapters/intro.html")
         assert page.locator(".valor-old-version").count() == 0
         assert page.locator(".valor-switcher summary").inner_text() == f"Version {V2} (latest)"

@@ -57,8 +57,13 @@ def test_up_to_date_only_after_a_recorded_build_of_the_same_site(tmp_path):
     assert uptodate.is_current(work, site, value)
     assert not uptodate.is_current(work, tmp_path / "other-site", value)
     assert not uptodate.is_current(work, site, "different")
-    uptodate.forget(work)
+    (tmp_path / "other-site").mkdir()
+    (tmp_path / "other-site" / "index.html").write_text("ok")
+    uptodate.record(work, tmp_path / "other-site", value)  # another edition's site, same work folder
+    assert uptodate.is_current(work, site, value), "each site keeps its own record"
+    uptodate.forget(work, site)
     assert not uptodate.is_current(work, site, value)
+    assert uptodate.is_current(work, tmp_path / "other-site", value)
 
 
 def test_swap_links_unchanged_files_and_keeps_the_published_site_apart(tmp_path):

@@ -1,0 +1,78 @@
+"""Run Sphinx as ``jupyter-book build`` does, with several processes.
+
+``python -m booktools.sphinx_build ROOT --path-output WORK [--builder B] [--output O] [--config C] [--jobs N]``
+
+JB1's command line has no ``-j``; its Python API (``jupyter_book.sphinx.build_sphinx``)
+has. This is that call with the arguments the command line passes for a book
+(table of contents, warnings as errors, nitpicky, keep going), then JB1's own
+post-build step (the redirecting ``index.html``). With ``execute_notebooks: force``
+myst-nb executes each notebook while Sphinx reads it, so N reading processes run
+N notebooks at once; Sphinx reads in parallel when more than 5 pages are to be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+
+def default_jobs() -> int:
+    """$VALOR_BUILD_JOBS, else one process per core available to this process."""
+    setting = os.environ.get("VALOR_BUILD_JOBS", "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise ValueError(f"VALOR_BUILD_JOBS must be a whole number >= 1, got {setting!r}")
+        return int(setting)
+    return len(os.sched_getaffinity(0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path, help="the book's folder")
+    parser.add_argument("--path-output", type=Path, required=True, help="where _build/ goes")
+    parser.add_argument("--builder", default="html", choices=["html", "singlehtml"])
+    parser.add_argument(
+        "--output", default=None, help="folder under PATH_OUTPUT/_build (default: the builder)"
+    )
+    parser.add_argument("--config", type=Path, default=None, help="_config.yml to use")
+    parser.add_argument("--jobs", type=int, default=None, help="Sphinx processes (default: cores)")
+    args = parser.parse_args(argv)
+
+    from jupyter_book.cli.main import builder_specific_actions
+    from jupyter_book.sphinx import build_sphinx
+
+    root = args.root.resolve()
+    output = args.path_output.resolve() / "_build" / (args.output or args.builder)
+    result = build_sphinx(
+        root,
+        output,
+        noconfig=True,
+        path_config=str(args.config or root / "_config.yml"),
+        confoverrides={
+            "external_toc_path": (root / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+            "nitpicky": True,
+        },
+        builder=args.builder,
+        warningiserror=True,
+        keep_going=True,
+        jobs=args.jobs or default_jobs(),
+    )
+    if isinstance(result, Exception):
+        # Sphinx printed only the last exception; the cause (a notebook's failing
+        # cell and its error) is in the chain, or in a reading process's traceback.
+        print(
+            getattr(result, "traceback", None) or "".join(traceback.format_exception(result)), file=sys.stderr
+        )
+        return 1
+    if result:
+        return 1  # Sphinx has printed the warnings
+    builder_specific_actions(result, args.builder, output, "book", None, print)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

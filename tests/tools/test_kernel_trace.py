@@ -1,0 +1,104 @@
+"""The kernel-side recorder: every module of the science package a kernel imports, and
+only those, in any sub-package, whether imported directly or through another module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from booktools import kernel_trace, sphinx_build
+
+MODULES = {
+    "valor/__init__.py": "",
+    "valor/fmt.py": "",
+    "valor/unused.py": "",
+    "valor/figures/__init__.py": "",
+    "valor/figures/design.py": "from valor import fmt\n",
+    "valor/figures/other.py": "",
+    "valor/later.py": "",
+}
+
+
+def test_records_what_the_kernel_imported_and_nothing_else(tmp_path):
+    for name, text in MODULES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    log = tmp_path / "reads.txt"
+    code = textwrap.dedent(
+        """
+        from booktools import kernel_trace
+        kernel_trace.install()
+        import json, pandas                      # not the science package: not recorded
+        from valor.figures import design         # a sub-package; fmt comes through design
+        def lazily():
+            import valor.later
+        lazily()
+        """
+    )
+    env = {"PYTHONPATH": str(tmp_path), kernel_trace.LOG_ENV: str(log), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
+    recorded = {str((tmp_path / line).relative_to(tmp_path)) for line in log.read_text().split()}
+    assert recorded == {
+        "valor/__init__.py",
+        "valor/figures/__init__.py",
+        "valor/figures/design.py",
+        "valor/fmt.py",
+        "valor/later.py",
+    }
+
+
+def test_installs_only_when_a_log_is_set_and_only_once(monkeypatch, tmp_path):
+    monkeypatch.delenv(kernel_trace.LOG_ENV, raising=False)
+    assert kernel_trace.install() is None
+    recorder = kernel_trace.install(str(tmp_path / "log.txt"))
+    try:
+        assert recorder in sys.meta_path
+        assert kernel_trace.install(str(tmp_path / "other.txt")) is None
+    finally:
+        sys.meta_path.remove(recorder)
+
+
+def test_the_kernels_start_up_file_installs_it(tmp_path):
+    folder = kernel_trace.startup_dir(tmp_path)
+    startup = folder / "profile_default" / "startup" / "00-valor-trace.py"
+    namespace = {}
+    exec(startup.read_text(), namespace)  # as IPython runs it, with no log set: nothing happens
+    assert "_valor_trace" not in namespace
+    assert (
+        "HistoryManager.enabled = False"
+        in (folder / "profile_default" / "ipython_kernel_config.py").read_text()
+    )
+
+
+def test_build_jobs_setting(monkeypatch):
+    monkeypatch.setenv("VALOR_BUILD_JOBS", "1")
+    assert sphinx_build.default_jobs() == 1
+    monkeypatch.setenv("VALOR_BUILD_JOBS", "0")
+    with pytest.raises(ValueError, match="VALOR_BUILD_JOBS"):
+        sphinx_build.default_jobs()
+    monkeypatch.delenv("VALOR_BUILD_JOBS")
+    assert sphinx_build.default_jobs() >= 1
+
+
+def test_reading_order_balances_sphinxs_chunks():
+    import sys
+
+    from book import ROOT
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from sphinx.util.parallel import make_chunks
+    from valor_deps import balance
+
+    cost = {f"nb{k}": float(k) for k in range(1, 14)} | {f"page{k}": 0.1 for k in range(4)}
+    docnames = sorted(cost)
+    ordered = balance(docnames, cost, 2)
+    assert sorted(ordered) == docnames
+    chunks = make_chunks(ordered, 2)
+    totals = [sum(cost[d] for d in chunk) for chunk in chunks]
+    assert len(chunks) == 3 and totals[2] <= 0.1, "the chunk read last holds a cheap page"
+    assert abs(totals[0] - totals[1]) <= 13, totals  # within one notebook of each other
+    naive = [sum(cost[d] for d in chunk) for chunk in make_chunks(docnames, 2)]
+    assert max(totals[:2]) < max(naive[0], naive[1]) + naive[2]
