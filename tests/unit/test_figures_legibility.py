@@ -17,12 +17,14 @@ matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 import matplotlib.pyplot as plt
 import pytest
 
-from valor import data, style
+from valor import data, style, synthetic
 from valor.analysis import biomarkers, power, primary
+from valor.analysis import synthetic as synthetic_analysis
 from valor.figures import background, design, extension, regulatory
 from valor.figures import biomarkers as fig_biomarkers
 from valor.figures import power as fig_power
 from valor.figures import primary as fig_primary
+from valor.figures import synthetic as fig_synthetic
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,8 @@ def _book_figures(faster):
     alsfrs = data.load("alsfrs_week28")
     lag = biomarkers.lag_power(faster)
     week28 = data.load("biomarker_week28")
+    targets = synthetic.published_targets()
+    trial = synthetic.generate(targets)
     return {
         "mechanism": lambda: background.mechanism_diagram(),
         "enrolment": lambda: design.enrolment_flow(data.load("enrolment")),
@@ -63,6 +67,18 @@ def _book_figures(faster):
         "hazard ratios": lambda: extension.hazard_ratio_forest(data.load("hazard_ratios")),
         "timeline": lambda: regulatory.regulatory_timeline(
             data.load("regulatory_timeline"), data.load("design")
+        ),
+        "synthetic trajectories": lambda: fig_synthetic.trajectories(trial, targets.week),
+        "synthetic replicates": lambda: fig_synthetic.replicate_differences(
+            synthetic_analysis.recovery(
+                targets,
+                trial,
+                synthetic_analysis.replicate_trials(targets, replicates=50),
+                synthetic_analysis.replicate_trials(targets, replicates=50, hide_after_events=False),
+            ).differences,
+            1.2,
+            1.2,
+            1.0,
         ),
     }
 
