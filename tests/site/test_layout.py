@@ -11,6 +11,7 @@ Every page in _toc.yml is opened at both widths in Debian's chromium (Playwright
   and its smallest text is at least ``style.MIN_TEXT_PX`` CSS px (9 pt) as drawn:
   (smallest text / figure width, both in points, from the SVG) x the width shown;
 - no figure appears under two numbers;
+- a glued number is as heavy as the text around it (myst-nb makes it bold);
 - each chapter's "What's next" links first to the next page in _toc.yml, where the
   theme's "Next" button goes too.
 
@@ -81,8 +82,12 @@ MEASURE = """
   const section = heading ? heading.closest('section') : null;
   const whatsNext = section ? [...section.querySelectorAll('a.reference.internal')]
     .filter(a => !a.closest('h2, h3')).map(a => a.href) : null;
+  const boldGlue = [...main.querySelectorAll('span.pasted-text')]
+    .filter(s => getComputedStyle(s).fontWeight !== getComputedStyle(s.parentElement).fontWeight)
+    .map(describe);
   return {vw, pageWidth: document.documentElement.scrollWidth, overflowing, tables, images,
-          next: nextButton ? nextButton.href : null, whatsNext};
+          next: nextButton ? nextButton.href : null, whatsNext, boldGlue,
+          glueCount: main.querySelectorAll('span.pasted-text').length};
 }
 """
 
@@ -203,6 +208,16 @@ def test_no_figure_appears_under_two_numbers(measured):
     assert where, "no figure found"
     twice = {name: docs for name, docs in where.items() if len(docs) > 1}
     assert not twice, f"the same figure file shown more than once (cross-reference it instead): {twice}"
+
+
+def test_glued_numbers_read_as_plain_text(measured):
+    glued, problems = 0, []
+    for doc, by_width in measured["pages"].items():
+        result = by_width["laptop"]
+        glued += result["glueCount"]
+        problems += [f"{doc}: {item}" for item in result["boldGlue"]]
+    assert glued, "no glued number measured"
+    assert not problems, "glued numbers heavier than their text:\n" + "\n".join(problems[:20])
 
 
 def test_each_chapters_whats_next_leads_to_the_next_page(measured):
