@@ -27,12 +27,14 @@ PROBE_CELL = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nimport valor._p
 
 
 def readers(root, table):
-    """Chapters that load the table (the book's convention: data.load("name") in the chapter)."""
-    return {
-        doc
-        for doc in notebook_docnames(root)
-        if re.search(rf"""load\(\s*["']{table}["']""", (root / f"{doc}.md").read_text())
-    }
+    """Chapters that load the table (the book's convention: data.load("name") in the
+    chapter, or factcheck.load_tables(), which loads every table of factcheck.TABLES)."""
+    from valor import factcheck
+
+    pattern = rf"""load\(\s*["']{table}["']""" + (
+        r"|factcheck\.load_tables\(" if table in factcheck.TABLES else ""
+    )
+    return {doc for doc in notebook_docnames(root) if re.search(pattern, (root / f"{doc}.md").read_text())}
 
 
 def build(root):
