@@ -58,11 +58,14 @@ def glue_texts(values: dict[str, str], prefix: str = "", keys: str | None = None
 
 
 def glue_figure(key: str, fig) -> None:
-    """Glue a figure for a ``glue:figure`` directive and close it so it shows only there."""
+    """Glue a figure as SVG (``valor.style.svg``) for a ``glue:figure`` directive and
+    close it so it shows only there."""
     import matplotlib.pyplot as plt
     from myst_nb import glue
 
-    glue(key, fig, display=False)
+    from valor import style
+
+    glue(key, style.SVGFigure(fig), display=False)
     plt.close(fig)
 
 

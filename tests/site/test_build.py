@@ -76,21 +76,20 @@ def test_no_unresolved_glue_or_reference(built):
             assert ref.get("href"), f"{doc}: internal reference without a target"
 
 
-PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
-
-
 def test_glued_values_render_in_the_pages(built):
     """Each {glue:text} role in a chapter shows the value recorded in the golden snapshot."""
     root, _ = built
     for doc in notebook_docnames(root):
         golden = json.loads((root / "tests" / "golden" / f"{doc.split('/')[-1]}.json").read_text())
         source = (root / f"{doc}.md").read_text(encoding="utf-8")
-        # Sphinx's smartquotes print ' and " as typographic quotes
-        text = soup(root / "_build" / "html" / f"{doc}.html").get_text(" ").translate(PLAIN_QUOTES)
+        text = plain_quotes(soup(root / "_build" / "html" / f"{doc}.html").get_text(" "))
         for key in set(GLUE_ROLE.findall(source)):
-            assert golden[key].translate(PLAIN_QUOTES) in text, (
-                f"{doc}: glued {key}={golden[key]!r} not in the page"
-            )
+            assert plain_quotes(golden[key]) in text, f"{doc}: glued {key}={golden[key]!r} not in the page"
+
+
+def plain_quotes(text: str) -> str:
+    """Text with Sphinx's smart quotes (‘’“”) turned back into the straight ones glued."""
+    return text.translate(str.maketrans("‘’“”", "''\"\""))
 
 
 def test_no_cdn_and_no_thebe(built):

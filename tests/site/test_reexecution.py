@@ -34,16 +34,14 @@ APPENDIX = "chapters/assumptions"
 
 
 def readers(root, table):
-    """Chapters that load the table (the book's convention: data.load("name") in the chapter,
-    or the fact check's factcheck.load_tables(), which loads factcheck.TABLES)."""
+    """Chapters that load the table (the book's convention: data.load("name") in the
+    chapter, or factcheck.load_tables(), which loads every table of factcheck.TABLES)."""
     from valor import factcheck
 
-    def reads(source):
-        if "factcheck.load_tables()" in source and table in factcheck.TABLES:
-            return True
-        return re.search(rf"""load\(\s*["']{table}["']""", source)
-
-    return {doc for doc in notebook_docnames(root) if reads((root / f"{doc}.md").read_text())}
+    pattern = rf"""load\(\s*["']{table}["']""" + (
+        r"|factcheck\.load_tables\(" if table in factcheck.TABLES else ""
+    )
+    return {doc for doc in notebook_docnames(root) if re.search(pattern, (root / f"{doc}.md").read_text())}
 
 
 def build(root):

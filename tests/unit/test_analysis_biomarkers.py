@@ -40,7 +40,10 @@ def test_readings_of_the_trial_data_show_the_two_readings_differ():
     texts = readings.texts()
     assert (texts["sod1_faster_relative"], texts["sod1_faster_tofersen_fall"]) == ("38%", "29%")
     assert texts["nfl_faster_p"] == "P < 0.0001" and texts["nfl_itt"] == "60%"
-    assert len(readings.table()) == 4
+    table = readings.table().set_index("Biomarker, group")
+    assert len(table) == 4
+    assert table.loc["CSF SOD1, faster", "Ratio, reported (from the arms)"] == "0.62 (0.612)"
+    assert table.loc["CSF SOD1, faster", "Reduction (1 − ratio)"] == "38%"
 
 
 def test_readings_refuse_data_the_prose_would_misdescribe():

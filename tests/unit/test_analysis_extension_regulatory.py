@@ -121,6 +121,12 @@ def test_safety_table_computes_rates_only_where_both_numbers_are_reported():
 def test_safety_rows_of_the_book():
     safety = regulatory.safety_reports(data.load("safety_serious_neuro"))
     assert len(safety.table()) == len(safety.rows)
+    counts = safety.table()["Count"].tolist()
+    assert "1 participant" in counts and "1 of 72 participants" in counts  # never "1 participants"
+    assert not [c for c in counts if c.startswith("1 participants")]
+    summary = safety.summary()
+    assert len(summary) == (safety.rows["event"] == regulatory.ANY).sum() < len(safety.rows)
+    assert "Event" not in summary.columns
     row = safety.row("VALOR slides", "any serious neurologic event", "VALOR, tofersen arm")
     assert regulatory.count_text(row) == "4 of 72" and regulatory.printed_percent(row) == "5.6%"
     pooled = safety.row("Lovett et al. pooled review", "myelitis")

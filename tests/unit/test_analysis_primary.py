@@ -60,11 +60,13 @@ def test_the_slower_stratum_has_no_interval_or_test(alsfrs):
 
 
 def test_result_table_says_not_reported_and_uses_the_typographic_minus(alsfrs):
-    table = primary.result_table(alsfrs).set_index("stratum")
-    assert table.loc["slower stratum", "95% CI"] == "not reported"
-    assert table.loc["slower stratum", "P (test)"] == "not reported"
-    assert table.loc["faster stratum", "95% CI"] == f"{MINUS}3.2 to 5.5"
-    assert table.loc["faster stratum", "P (test)"] == "P = 0.97 (joint rank test)"
+    table = primary.result_table(alsfrs).set_index("Measure")
+    assert list(table.columns) == ["Faster stratum", "Slower stratum"]  # one column per stratum
+    assert table.loc["Tofersen: change", "Faster stratum"] == f"{MINUS}6.98"
+    assert table.loc["Difference (95% CI)", "Slower stratum"] == "1.4 (CI not reported)"
+    assert table.loc["P (test)", "Slower stratum"] == "not reported"
+    assert table.loc["Difference (95% CI)", "Faster stratum"] == f"1.2 ({MINUS}3.2 to 5.5)"
+    assert table.loc["P (test)", "Faster stratum"] == "P = 0.97 (joint rank test)"
 
 
 def test_events_table_keeps_data_cuts_apart():
@@ -92,5 +94,16 @@ def test_event_counts_add_up_in_the_july_cut():
 
 def test_secondary_endpoints_report_no_numbers():
     secondary = primary.secondary_endpoints(data.load("secondary_week28"))
-    assert (secondary.n_endpoints, secondary.n_reporting_values) == (3, 0)
-    assert secondary.table["source"].str.startswith("{cite:p}`").all()
+    assert (secondary.n_endpoints, secondary.n_statements, secondary.n_reporting_values) == (3, 8, 0)
+    assert secondary.table["Source"].str.startswith("{cite:p}`").all()
+    assert list(secondary.table.columns) == ["Endpoint", "What the source says", "Source", "Numbers"]
+    assert set(secondary.table["Numbers"]) == {"none"}
+    assert secondary.texts()["secondary_reporting"] == "none of them reports a value"
+
+
+def test_secondary_reporting_reads_as_prose_for_any_count():
+    rows = data.load("secondary_week28")
+    one = rows.assign(numbers_reported=["yes"] + ["no"] * (len(rows) - 1))
+    assert primary.secondary_endpoints(one).texts()["secondary_reporting"] == "one of them reports values"
+    two = rows.assign(numbers_reported=["yes", "yes"] + ["no"] * (len(rows) - 2))
+    assert primary.secondary_endpoints(two).texts()["secondary_reporting"] == "2 of them report values"

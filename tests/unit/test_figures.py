@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 from valor import data, fmt, style
 from valor.analysis import biomarkers, design, power, primary
@@ -40,6 +39,12 @@ def _texts(fig) -> list[str]:
     return [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
+def _legend_texts(fig) -> list[str]:
+    """The entries of every legend, the figure's own and its axes'."""
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    return [t.get_text() for legend in legends for t in legend.get_texts()]
+
+
 # -- background and design ---------------------------------------------------------
 
 
@@ -48,8 +53,7 @@ def test_mechanism_diagram_shows_each_step_and_kinds_differ_beyond_colour():
     text = " ".join(_texts(fig)).replace("\n", " ")
     for step in ("SOD1 gene", "SOD1 mRNA", "antisense", "RNase H", "CSF total SOD1", "(NfL)", "ALSFRS-R"):
         assert step in text, step
-    legend = fig.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == [
+    assert _legend_texts(fig) == [
         "disease pathway",
         "what tofersen does",
         "what VALOR measured",
@@ -85,12 +89,24 @@ def test_palette_is_okabe_ito_and_arms_differ_beyond_colour():
 # -- primary endpoint and the statistics of a miss -------------------------------------
 
 
-def test_primary_figures(faster):
-    assert isinstance(fig_primary.primary_result(data.load("alsfrs_week28")), Figure)
+def test_primary_result_puts_arms_and_difference_on_one_scale():
+    fig = fig_primary.primary_result(data.load("alsfrs_week28"))
+    arms, difference = fig.axes
+    assert arms.get_shared_x_axes().joined(arms, difference)
+    labels = _texts(fig)
+    assert {"−8.14", "−6.98", "1.2 (−3.2 to 5.5)", "1.4 (CI not reported)"} <= set(labels)
+    low, _ = difference.get_xlim()
+    assert low < -8.14 - 1  # the lowest label clears the axis
+
+
+def test_compatibility_curve_shows_the_reported_p_beside_the_curve_not_on_it(faster):
     fig = fig_primary.compatibility_curve(faster)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "reported P = 0.97 (joint rank test)" in labels
-    assert any(label.startswith("implied P for no difference ≈ 0.59") for label in labels)
+    curve, reported = fig.axes
+    assert "no difference:\nP ≈ 0.59" in [t.get_text() for t in curve.texts]
+    assert not [line for line in curve.lines if set(line.get_ydata()) == {faster.p_reported}]
+    assert [list(line.get_ydata()) for line in reported.lines] == [[faster.p_reported]]
+    assert "0.97,\njoint rank\ntest" in [t.get_text() for t in reported.texts]
+    assert reported.get_shared_y_axes().joined(curve, reported)
 
 
 def test_power_curve_marks_the_assumed_powers(faster):
@@ -98,21 +114,46 @@ def test_power_curve_marks_the_assumed_powers(faster):
     fig = fig_power.power_curve(check, faster)
     texts = _texts(fig)
     assert "80% power" in texts and "90% power" in texts
-    assert "pooled t test" in " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "pooled t test" in " ".join(_legend_texts(fig))
 
 
-def test_sample_size_length_and_enrichment_figures(faster):
+def test_sample_size_curve_labels_the_quoted_sizes_on_a_readable_axis(faster):
     curve = power.sample_size_curve(faster, [2.0, 6.0])
     assert len(fig_power.sample_size_curve(curve, faster).axes[0].get_lines()) == 4  # 2 powers, 2 marks
+    sizes = power.sample_sizes(faster)
+    ax = fig_power.sample_size_curve(power.sample_size_curve(faster), faster, sizes).axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    for size in (sizes.observed_target, sizes.observed_high, sizes.benchmark):
+        assert fmt.integer(size.total) in labels
+    ticks = [
+        t.get_text()
+        for t in ax.get_yticklabels()
+        if ax.get_ylim()[0] <= t.get_position()[1] <= ax.get_ylim()[1]
+    ]
+    assert {"100", "200", "500", "1,000", "2,000"} <= set(ticks)
+
+
+def test_length_and_enrichment_legends_sit_below_the_curves(faster):
     length = power.trial_length(faster, weeks=[28, 52])
     fig = fig_power.trial_length_curves(length, faster)
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend[0] == "100% of the week-28 variance from differing rates"
+    assert not fig.axes[0].get_legend() and fig.legends  # clear of the 80% line
+    assert fig.legends[0].get_title().get_text() == "Week-28 variance of the change:"
+    assert _legend_texts(fig)[0] == "100% from differing rates"
     enrich = power.enrichment(
         faster, primary.stratum_changes(data.load("alsfrs_week28")), data.load("enrolment")
     )
     fig = fig_power.enrichment_curves(enrich)
-    assert len(fig.axes[0].get_legend().get_texts()) == len(power.ENRICHMENT_DESIGNS)
+    assert len(_legend_texts(fig)) == len(power.ENRICHMENT_DESIGNS)
+
+
+def test_trajectories_share_their_axes_and_say_they_are_simulated(faster):
+    courses = power.simulated_trajectories(faster, n_people=5)
+    fig = fig_power.trajectories(courses, faster)
+    assert len(fig.axes) == len(courses.shares) == 2
+    assert fig.axes[0].get_shared_y_axes().joined(*fig.axes)
+    assert fig.axes[0].get_shared_x_axes().joined(*fig.axes)
+    assert sum(len(ax.lines) for ax in fig.axes) == 2 * (5 + 2)  # people, mean line, week mark
+    assert any("simulated" in text for text in _legend_texts(fig))
 
 
 # -- biomarkers -------------------------------------------------------------------------
@@ -139,13 +180,31 @@ def test_time_course_marks_points_read_by_eye_as_hollow():
     assert hollow == len(tc)
 
 
+def test_biomarker_figures_keep_one_panel_order_and_fill_means_only_the_source():
+    summary = biomarkers.biomarker_summary(data.load("biomarker_week28"))
+    bars = fig_biomarkers.within_vs_relative(summary)
+    course = fig_biomarkers.biomarker_time_course(
+        data.load("biomarker_timecourse"), data.load("biomarker_week28")
+    )
+    assert [ax.get_title(loc="left").split(" at")[0] for ax in bars.axes] == ["CSF SOD1", "Plasma NfL"]
+    assert [ax.get_title(loc="left") for ax in course.axes] == [
+        "CSF SOD1, faster",
+        "CSF SOD1, slower",
+        "Plasma NfL, faster",
+        "Plasma NfL, slower",
+    ]
+    for ax in course.axes:  # each arm keeps one marker shape; faster and slower never share a panel
+        shapes = {line.get_marker() for line in ax.lines if line.get_marker() not in ("None", "")}
+        assert shapes <= {style.ARM_MARKERS["tofersen"], style.ARM_MARKERS["placebo"]}
+
+
 def test_lag_figures(faster):
     lag = biomarkers.lag_power(faster)
     fig = fig_biomarkers.power_vs_delay(lag)
     assert len(fig.axes[0].lines) >= 2 * len(lag.lengths)  # an analytic line and simulated points each
     assert "Welch" in fig.axes[0].get_ylabel()
     fig = fig_biomarkers.lag_courses(lag)
-    assert len(fig.axes[0].get_legend().get_texts()) == 1 + len(lag.examples)
+    assert len(_legend_texts(fig)) == 1 + len(lag.examples)
 
 
 # -- extension and regulatory ------------------------------------------------------------
@@ -155,7 +214,9 @@ def test_forest_shows_only_verified_differences_with_a_ci():
     w52 = data.load("ole_week52")
     fig = fig_extension.ole_forest(w52)
     assert len(fig.axes) == 3
-    assert "Hand-held dynamometry" not in [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles[0].startswith("ALSFRS-R: 3.5 (0.4 to 6.7)")
+    assert not [title for title in titles if "Hand-held dynamometry" in title]
     with pytest.raises(ValueError):
         fig_extension.ole_forest(w52.assign(verified="no"))
 
@@ -169,12 +230,18 @@ def test_trajectories_plot_the_data_values():
     )
     faster = [tuple(line.get_ydata()) for line in fig.axes[0].lines if len(line.get_ydata()) == 3]
     assert any(np.allclose(y, (0.0, -8.14, -10.6)) for y in faster)
+    first = fig.axes[0]
+    assert all(first.get_shared_x_axes().joined(first, ax) for ax in fig.axes)  # one week scale
+    assert all(first.get_shared_y_axes().joined(first, ax) for ax in fig.axes)
 
 
-def test_hazard_ratio_forest_has_one_row_per_ratio():
+def test_hazard_ratio_forest_has_one_labelled_row_per_ratio():
     hazard_ratios = data.load("hazard_ratios")
     fig = fig_extension.hazard_ratio_forest(hazard_ratios)
-    assert len(fig.axes[0].get_yticks()) == len(hazard_ratios)
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].texts]
+    for row in hazard_ratios.itertuples():
+        assert sum(label.startswith(f"{row.data_cut}, ") and row.endpoint in label for label in labels) >= 1
+    assert labels.count("not estimable") == (hazard_ratios["estimable"] == "no").sum()
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +263,19 @@ def test_timeline_labels_every_event_and_marks_month_only_events_hollow(timeline
         assert f"{row['label']}\n{fmt.date(row['year'], row['month'], row['day'])}" in annotations
     markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", "")]
     assert sum(line.get_markerfacecolor() == "white" for line in markers) == timeline["day"].isna().sum() > 0
+
+
+def test_timeline_labels_never_overlap(timeline):
+    fig = fig_regulatory.regulatory_timeline(timeline, data.load("design"))
+    fig.canvas.draw()
+    text_only = matplotlib.text.Text.get_window_extent  # an annotation's own extent includes its leader
+    boxes = sorted((text_only(t) for t in fig.axes[0].texts), key=lambda box: box.y0)
+    assert all(below.y1 <= above.y0 for below, above in zip(boxes, boxes[1:], strict=False))
+
+
+def test_spread_keeps_order_and_gap():
+    assert fig_regulatory.spread([0, 1, 1.5, 10], gap=2, low=0, high=20) == [0, 2, 4, 10]
+    assert fig_regulatory.spread([17, 18, 19], gap=2, low=0, high=20) == [16, 18, 20]
 
 
 def test_timeline_follows_the_data(timeline):

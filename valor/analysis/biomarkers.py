@@ -80,17 +80,19 @@ class Week28Readings(Result):
         return out
 
     def table(self) -> pd.DataFrame:
-        """The two readings side by side, formatted for display."""
+        """The two readings side by side, formatted for display: the biomarker and group
+        first, then the change within each arm, then tofersen relative to placebo (the
+        reported ratio, the ratio of the arms' rounded ratios, and one minus the
+        reported ratio, the usual account's "reduction")."""
         return pd.DataFrame(
             [
                 {
-                    "biomarker": labels.ENDPOINTS[r.biomarker],
-                    "stratum": labels.STRATA[r.population],
-                    "placebo arm: change": fmt.signed_percent(r.placebo_change),
-                    "tofersen arm: change": fmt.signed_percent(r.tofersen_change),
-                    "tofersen:placebo (reported)": fmt.num(r.reported_ratio, 2),
-                    "tofersen:placebo (from the arms)": fmt.num(r.computed_ratio, 3),
-                    "1 − reported ratio": fmt.percent(r.reduction_vs_placebo),
+                    "Biomarker, group": f"{labels.ENDPOINTS[r.biomarker]}, {r.population}",
+                    "Placebo arm: change": fmt.signed_percent(r.placebo_change),
+                    "Tofersen arm: change": fmt.signed_percent(r.tofersen_change),
+                    "Ratio, reported (from the arms)": f"{fmt.num(r.reported_ratio, 2)} "
+                    f"({fmt.num(r.computed_ratio, 3)})",
+                    "Reduction (1 − ratio)": fmt.percent(r.reduction_vs_placebo),
                 }
                 for r in self.summary.itertuples()
             ]

@@ -278,6 +278,51 @@ def trial_length(primary: PrimaryResult, weeks=None) -> TrialLength:
 
 
 @dataclass(frozen=True, repr=False)
+class Trajectories(Result):
+    """Simulated individual courses on placebo under the linear-decline model of
+    :func:`trial_length`, for two splits of the week-28 variance (an illustration: no
+    participant's data)."""
+
+    courses: pd.DataFrame  # share, person, week, change (points from baseline)
+    mean_slope: float  # points per week, the placebo arm's mean decline
+    shares: tuple  # share of the week-28 variance from differing rates, one per panel
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "traj_people": fmt.integer(self.courses["person"].nunique()),
+            "traj_shares": " and ".join(fmt.percent(share) for share in self.shares),
+        }
+
+
+def simulated_trajectories(primary: PrimaryResult, n_people: int = 12, weeks=None) -> Trajectories:
+    """ALSFRS-R change from baseline of ``n_people`` simulated placebo participants at
+    visits ``weeks`` (every 4 weeks to week 52), each declining linearly at their own
+    rate plus visit-to-visit noise (:func:`valor.stats.calibrate_linear`), for the largest
+    and the smallest share of ``rate_variance_shares``. Seeded; vectorised."""
+    weeks = np.arange(0, 53, 4) if weeks is None else np.asarray(weeks, float)
+    shares = (max(assumptions.RATE_VARIANCE_SHARES), min(assumptions.RATE_VARIANCE_SHARES))
+    mean_slope = -primary.placebo_decline / primary.week
+    rng = np.random.default_rng(assumptions.SEED)
+    frames = []
+    for share in shares:
+        sd_slope, sd_noise = stats.calibrate_linear(primary.sd, primary.week, share)
+        slopes = rng.normal(mean_slope, sd_slope, size=(n_people, 1))
+        noise = rng.normal(0.0, sd_noise, size=(n_people, len(weeks))) * (weeks > 0)
+        change = slopes * weeks + noise
+        frames.append(
+            pd.DataFrame(
+                {
+                    "share": share,
+                    "person": np.repeat(np.arange(n_people), len(weeks)),
+                    "week": np.tile(weeks, n_people),
+                    "change": change.ravel(),
+                }
+            )
+        )
+    return Trajectories(pd.concat(frames, ignore_index=True), mean_slope, shares)
+
+
+@dataclass(frozen=True, repr=False)
 class JointRankExample(Result):
     """The joint rank test worked on seven people (a toy example, not trial data)."""
 

@@ -152,28 +152,22 @@ def stratum_changes(alsfrs: pd.DataFrame, population: str = "slower") -> Stratum
 
 
 def result_table(alsfrs: pd.DataFrame) -> pd.DataFrame:
-    """Week-28 ALSFRS-R by stratum as the sources report it, formatted for display:
-    'not reported' where they give no interval or test."""
-    rows = []
+    """Week-28 ALSFRS-R as the sources report it, formatted for display: one row per
+    measure, one column per stratum (narrow enough for a phone); 'not reported' where
+    they give no interval or test."""
+    columns = {"measure": ["Tofersen: change", "Placebo: change", "Difference (95% CI)", "P (test)"]}
     for population in ("faster", "slower"):
         sub = alsfrs[alsfrs["population"] == population].set_index("comparison")
         diff = sub.loc["difference"]
         test = sub.loc["tofersen vs placebo"] if "tofersen vs placebo" in sub.index else None
-        rows.append(
-            {
-                "stratum": labels.STRATA[population],
-                "tofersen (change)": fmt.num(sub.at["tofersen", "estimate"], 2),
-                "placebo (change)": fmt.num(sub.at["placebo", "estimate"], 2),
-                "difference": fmt.num(diff["estimate"]),
-                "95% CI": "not reported"
-                if pd.isna(diff["ci_low"])
-                else fmt.ci(diff["ci_low"], diff["ci_high"]),
-                "P (test)": "not reported"
-                if test is None
-                else f"{fmt.p_value(test['p_value'])} ({test['test']})",
-            }
-        )
-    return pd.DataFrame(rows)
+        interval = "CI not reported" if pd.isna(diff["ci_low"]) else fmt.ci(diff["ci_low"], diff["ci_high"])
+        columns[labels.STRATA[population].capitalize()] = [
+            fmt.num(sub.at["tofersen", "estimate"], 2),
+            fmt.num(sub.at["placebo", "estimate"], 2),
+            f"{fmt.num(diff['estimate'])} ({interval})",
+            "not reported" if test is None else f"{fmt.p_value(test['p_value'])} ({test['test']})",
+        ]
+    return pd.DataFrame(columns).rename(columns={"measure": "Measure"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -225,28 +219,38 @@ class SecondaryEndpoints(Result):
     """What the sources say about the secondary clinical endpoints at week 28."""
 
     n_endpoints: int
+    n_statements: int
     n_reporting_values: int
-    table: pd.DataFrame  # endpoint, source, numbers reported, finding
+    table: pd.DataFrame  # Endpoint, What the source says, Source, Numbers
 
     def texts(self) -> dict[str, str]:
+        n = self.n_reporting_values
+        if n == 0:
+            reporting = "none of them reports a value"
+        else:
+            reporting = f"{'one' if n == 1 else fmt.integer(n)} of them report{'s' if n == 1 else ''} values"
         return {
             "n_secondary": fmt.integer(self.n_endpoints),
-            "secondary_reported": fmt.integer(self.n_reporting_values),
+            "n_secondary_statements": fmt.integer(self.n_statements),
+            "secondary_reporting": reporting,
         }
 
 
 def secondary_endpoints(secondary: pd.DataFrame) -> SecondaryEndpoints:
-    """The statements of ``data/secondary_week28.csv``, with their sources."""
+    """The statements of ``data/secondary_week28.csv``, with their sources, as a table
+    for readers: the endpoint first, then what the source says, the source cited, and
+    whether it gives numbers."""
     table = pd.DataFrame(
         {
-            "endpoint": secondary["endpoint"],
-            "source": [cite(key) for key in secondary["source_key"]],
-            "numbers reported": secondary["numbers_reported"],
-            "finding": secondary["finding"],
+            "Endpoint": [name[0].upper() + name[1:] for name in secondary["endpoint"]],
+            "What the source says": secondary["finding"],
+            "Source": [cite(key) for key in secondary["source_key"]],
+            "Numbers": secondary["numbers_reported"].map({"yes": "given", "no": "none"}),
         }
     )
     return SecondaryEndpoints(
         n_endpoints=secondary["endpoint"].nunique(),
+        n_statements=len(secondary),
         n_reporting_values=int((secondary["numbers_reported"] == "yes").sum()),
         table=table.astype(str),
     )

@@ -126,6 +126,14 @@ def printed_percent(row: pd.Series) -> str:
     return NOT_REPORTED if fmt.missing(row["percent_reported"]) else f"{float(row['percent_reported']):g}%"
 
 
+def counted_noun(row: pd.Series) -> str:
+    """What a count counts, singular for a bare one: '1 participant', '4 participants',
+    '1 of 72 participants'."""
+    noun = row["counted"]
+    alone = not fmt.missing(row["n"]) and int(row["n"]) == 1 and fmt.missing(row["denominator"])
+    return noun.removesuffix("s") if alone else noun
+
+
 def count_text(row: pd.Series) -> str:
     """``'4 of 72'`` where the denominator is given, else just the count."""
     return NOT_REPORTED if fmt.missing(row["n"]) else fmt.count_of(row["n"], row["denominator"])
@@ -179,17 +187,19 @@ class Safety(Result):
             "n_safety_reports": fmt.integer(self.rows["report"].nunique()),
         }
 
-    def table(self) -> pd.DataFrame:
-        """Each report as its source gives it. The rate is computed (n / denominator) only
-        where a source gives both; elsewhere it is left empty rather than estimated."""
+    def table(self, event: str | None = None) -> pd.DataFrame:
+        """Each report as its source gives it (only those of ``event``, without the event
+        column, when one is named). The rate is computed (n / denominator) only where a
+        source gives both; elsewhere it is left empty rather than estimated."""
+        rows = self.rows if event is None else self.rows[self.rows["event"] == event]
         out = []
-        for _, r in self.rows.iterrows():
+        for _, r in rows.iterrows():
             known = not fmt.missing(r["n"]) and not fmt.missing(r["denominator"])
             computed = fmt.percent(r["n"] / r["denominator"], 1) if known else "—"
             if fmt.missing(r["n"]) and not fmt.missing(r["denominator"]):
                 counted = f"{NOT_REPORTED} (of {fmt.integer(r['denominator'])} {r['counted']})"
             else:
-                counted = NOT_REPORTED if fmt.missing(r["n"]) else f"{count_text(r)} {r['counted']}"
+                counted = NOT_REPORTED if fmt.missing(r["n"]) else f"{count_text(r)} {counted_noun(r)}"
             out.append(
                 {
                     "Report": f"{r['report']} {cite(r['source_key'])}",
@@ -199,7 +209,13 @@ class Safety(Result):
                     "Rate: computed / printed": f"{computed} / {printed_percent(r)}",
                 }
             )
-        return pd.DataFrame(out)
+        table = pd.DataFrame(out)
+        return table if event is None else table.drop(columns="Event")
+
+    def summary(self) -> pd.DataFrame:
+        """Every report of any serious neurologic event: the short table; :meth:`table`
+        has every event."""
+        return self.table(ANY)
 
 
 def safety_reports(safety: pd.DataFrame) -> Safety:

@@ -1,6 +1,8 @@
 """The mechanism diagram: how tofersen lowers SOD1, and what VALOR measured.
 
-Chapter: *Background*. A schematic: it shows no trial numbers.
+Chapter: *Background*. A schematic: it shows no trial numbers. Two columns (the
+disease, the drug) read from top to bottom, with what was measured underneath, so
+that the diagram keeps its text size on a phone.
 """
 
 from __future__ import annotations
@@ -17,105 +19,110 @@ DISEASE = dict(edge=style.OKABE_ITO["vermillion"], ls="-", label="disease pathwa
 DRUG = dict(edge=style.OKABE_ITO["blue"], ls="--", label="what tofersen does")
 MEASURED = dict(edge=style.OKABE_ITO["green"], ls=":", label="what VALOR measured")
 
-BOX_WIDTH = 0.2
-EDGE = BOX_WIDTH / 2 + 0.015  # from a box's centre to just outside its edge
+COLUMNS = (0.22, 0.72)  # x of the disease and the drug columns
+ROWS = (0.92, 0.73, 0.54, 0.35, 0.1)  # y of the gene, mRNA, protein, neuron and measured rows
+BOX_WIDTH, BOX_HEIGHT = 0.4, 0.14
+GAP = 0.012  # between a box's edge and an arrow's end
 
 
-def _step(ax, x, y, text, kind, width=BOX_WIDTH, height=0.17):
+def _step(ax, column, row, text, kind):
+    x, y = COLUMNS[column], ROWS[row]
     ax.add_patch(
         FancyBboxPatch(
-            (x - width / 2, y - height / 2),
-            width,
-            height,
-            boxstyle="round,pad=0.012",
+            (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2),
+            BOX_WIDTH,
+            BOX_HEIGHT,
+            boxstyle="round,pad=0.008",
             fc="white",
             ec=kind["edge"],
             ls=kind["ls"],
             lw=2.2,
+            clip_on=False,
         )
     )
-    ax.text(x, y, text, ha="center", va="center", fontsize=10, color="black")
+    ax.text(x, y, text, ha="center", va="center", color="black")
 
 
-def _link(ax, start, end, kind, text=None, rad=0.0):
+def _link(ax, start, end, kind, rad=0.0):
     ax.add_patch(
         FancyArrowPatch(
             start,
             end,
             arrowstyle="-|>",
-            mutation_scale=14,
+            mutation_scale=16,
             color=kind["edge"],
             ls=kind["ls"],
-            lw=1.6,
+            lw=1.8,
             connectionstyle=f"arc3,rad={rad}",
+            clip_on=False,
         )
     )
-    if text:
-        ax.text(
-            (start[0] + end[0]) / 2,
-            (start[1] + end[1]) / 2 + 0.035,
-            text,
-            ha="center",
-            va="bottom",
-            fontsize=8.5,
-            color=style.NEUTRAL,
-        )
+
+
+def _down(ax, column, row, kind, to_row=None):
+    """An arrow from the box at (column, row) to the box below it (or in ``to_row``)."""
+    x, below = COLUMNS[column], row + 1 if to_row is None else to_row
+    _link(ax, (x, ROWS[row] - BOX_HEIGHT / 2 - GAP), (x, ROWS[below] + BOX_HEIGHT / 2 + GAP), kind)
 
 
 def mechanism_diagram():
-    """How tofersen lowers SOD1: gene -> mRNA -> protein, and where the drug cuts in.
+    """How tofersen lowers SOD1: gene -> mRNA -> protein -> injury, and where the drug cuts in.
 
-    Top row: the disease pathway. Middle row: the antisense oligonucleotide binds
-    the SOD1 mRNA and RNase H cuts the mRNA. Bottom row: the two things the trial
-    measured to see this happen (CSF SOD1, plasma NfL).
+    Left column: the disease pathway, from the gene down to injured motor neurons.
+    Right column: the antisense oligonucleotide binds the SOD1 mRNA, RNase H cuts the
+    mRNA, less protein is made. Bottom row: the two things the trial measured to see
+    this happen (plasma NfL, CSF SOD1); clinical function comes last.
     """
     style.apply()
-    fig, ax = plt.subplots(figsize=(8.0, 5.0))
-    ax.set_xlim(-0.03, 1.03)
-    ax.set_ylim(0, 1)
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 7.4))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.08, 1)
     ax.axis("off")
 
-    top, middle, bottom = 0.84, 0.5, 0.15
-    xs = (0.1, 0.367, 0.633, 0.9)
-    _step(ax, xs[0], top, "SOD1 gene\n(DNA, with a\nharmful variant)", DISEASE)
-    _step(ax, xs[1], top, "SOD1 mRNA\n(transcribed\nfrom the gene)", DISEASE)
-    _step(ax, xs[2], top, "SOD1 protein\n(misfolds: toxic\ngain of function)", DISEASE)
-    _step(ax, xs[3], top, "Motor neurons\ninjured; axons\nbreak down", DISEASE)
-    _link(ax, (xs[0] + EDGE, top), (xs[1] - EDGE, top), DISEASE)
-    _link(ax, (xs[1] + EDGE, top), (xs[2] - EDGE, top), DISEASE)
-    _link(ax, (xs[2] + EDGE, top), (xs[3] - EDGE, top), DISEASE)
+    disease = (
+        "SOD1 gene (DNA,\nwith a harmful\nvariant)",
+        "SOD1 mRNA\n(copied from\nthe gene)",
+        "SOD1 protein\n(misfolds: toxic\ngain of function)",
+        "Motor neurons\ninjured; axons\nbreak down",
+    )
+    drug = (
+        "Tofersen: antisense\noligonucleotide\n(intrathecal)",
+        "Binds SOD1 mRNA;\nRNase H then\ncuts the mRNA",
+        "Less SOD1\nprotein made",
+        "Less injury?\n(the hope)",
+    )
+    for row, (ill, treated) in enumerate(zip(disease, drug, strict=True)):
+        _step(ax, 0, row, ill, DISEASE)
+        _step(ax, 1, row, treated, DRUG)
+        if row < len(disease) - 1:
+            _down(ax, 0, row, DISEASE)
+            _down(ax, 1, row, DRUG)
+    edge = BOX_WIDTH / 2 + GAP
+    _link(ax, (COLUMNS[1] - edge, ROWS[1]), (COLUMNS[0] + edge, ROWS[1]), DRUG)  # the drug targets the mRNA
 
-    _step(ax, xs[0], middle, "Tofersen:\nantisense\noligonucleotide\n(intrathecal)", DRUG, height=0.19)
-    _step(
+    _step(ax, 0, 4, "Neurofilament light\n(NfL) in blood:\naxonal injury", MEASURED)
+    _step(ax, 1, 4, "CSF total SOD1\n(target\nengagement)", MEASURED)
+    _down(ax, 0, 3, MEASURED)  # injury releases NfL
+    _link(
         ax,
-        xs[1],
-        middle,
-        "Binds SOD1 mRNA;\nRNase H then cuts\nthe mRNA, which\nis destroyed",
-        DRUG,
-        height=0.19,
+        (COLUMNS[1] - 0.05, ROWS[3] - BOX_HEIGHT / 2 - GAP),
+        (COLUMNS[0] + 0.1, ROWS[4] + BOX_HEIGHT / 2 + GAP),
+        MEASURED,
     )
-    _step(ax, xs[2], middle, "Less SOD1\nprotein made", DRUG)
-    _step(ax, xs[3], middle, "Less injury?\n(the hope)", DRUG)
-    _link(ax, (xs[0] + EDGE, middle), (xs[1] - EDGE, middle), DRUG)
-    _link(ax, (xs[1], middle + 0.09), (xs[1], top - 0.08), DRUG, rad=0.0)
-    ax.text(
-        xs[1] + 0.01, (middle + top) / 2, "targets", ha="left", va="center", fontsize=8.5, color=style.NEUTRAL
+    # From less protein made, around the right of "less injury", to CSF SOD1.
+    _link(
+        ax,
+        (COLUMNS[1] + edge, ROWS[2]),
+        (COLUMNS[1] + edge, ROWS[4]),
+        MEASURED,
+        rad=-0.3,
     )
-    _link(ax, (xs[1] + EDGE, middle), (xs[2] - EDGE, middle), DRUG)
-    _link(ax, (xs[2] + EDGE, middle), (xs[3] - EDGE, middle), DRUG)
-
-    _step(ax, xs[2], bottom, "CSF total SOD1\n(target engagement)", MEASURED)
-    _step(ax, xs[3], bottom, "Neurofilament light\n(NfL) in blood:\naxonal injury", MEASURED)
-    _link(ax, (xs[2], middle - 0.08), (xs[2], bottom + 0.08), MEASURED)
-    _link(ax, (xs[3], middle - 0.08), (xs[3], bottom + 0.08), MEASURED)
-    _link(ax, (xs[3] + 0.06, top - 0.08), (xs[3] + 0.06, bottom + 0.08), MEASURED, rad=-0.25)
     ax.text(
-        0.23,
-        bottom,
-        "Clinical function (ALSFRS-R)\ncomes last, if at all,\nand is what the primary\nendpoint measured",
+        0.5,
+        -0.065,
+        "Clinical function (ALSFRS-R) comes last,\nif at all, and is what the primary\nendpoint measured",
         ha="center",
         va="center",
-        fontsize=10,
         color=style.NEUTRAL,
         style="italic",
     )
@@ -124,5 +131,5 @@ def mechanism_diagram():
         Line2D([], [], color=k["edge"], ls=k["ls"], lw=2.2, label=k["label"])
         for k in (DISEASE, DRUG, MEASURED)
     ]
-    ax.legend(handles=handles, loc="lower center", ncols=3, fontsize=10, bbox_to_anchor=(0.5, -0.08))
+    fig.legend(handles=handles, loc="outside lower center")
     return fig

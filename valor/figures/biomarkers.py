@@ -2,7 +2,9 @@
 time courses, and the lagged-effect model's courses and power.
 
 Chapter: *The biomarker discrepancy*. Arms differ by colour *and* line style or
-marker (:mod:`valor.style`); values read by eye are drawn hollow, tabulated values filled.
+marker (:mod:`valor.style`); values read by eye are drawn hollow, tabulated values
+filled, and nothing else is encoded by fill. CSF SOD1 comes before plasma NfL in every
+figure.
 """
 
 from __future__ import annotations
@@ -11,29 +13,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MultipleLocator
 
 from valor import fmt, labels, style
 from valor.analysis.biomarkers import LagPower
 
-POPULATION_MARKERS = {"faster": "o", "slower": "^"}
+BIOMARKERS = ("csf_sod1", "plasma_nfl")  # one order for every biomarker figure: target, then injury
+STRATA = ("faster", "slower")
+RELATIVE_GREY = "#BBBBBB"  # light enough for the dotted hatch (drawn in style.NEUTRAL) to show
 
 
 def within_vs_relative(summary: pd.DataFrame):
-    """Side by side, per biomarker and stratum: the change within the placebo arm,
-    within the tofersen arm, and tofersen relative to placebo (ratio − 1)."""
+    """One panel per biomarker (on one scale), per stratum: the change within the placebo
+    arm, within the tofersen arm, and tofersen relative to placebo (ratio − 1)."""
     style.apply()
-    biomarkers = ["csf_sod1", "plasma_nfl"]
-    fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.9), sharey=True)
+    fig, axes = plt.subplots(len(BIOMARKERS), 1, figsize=(style.WIDTH, 6.6), sharex=True, sharey=True)
     bars = [
-        ("placebo_change", "Placebo arm, change from baseline", style.ARM_COLOURS["placebo"], "//"),
-        ("tofersen_change", "Tofersen arm, change from baseline", style.ARM_COLOURS["tofersen"], ""),
-        ("relative_change", "Tofersen relative to placebo (ratio − 1)", style.NEUTRAL, ".."),
+        ("placebo_change", "Placebo arm: change from baseline", style.ARM_COLOURS["placebo"], "//"),
+        ("tofersen_change", "Tofersen arm: change from baseline", style.ARM_COLOURS["tofersen"], ""),
+        ("relative_change", "Tofersen relative to placebo\n(ratio − 1)", RELATIVE_GREY, ".."),
     ]
-    width = 0.26
-    for ax, biomarker in zip(axes, biomarkers, strict=True):
+    width = 0.28
+    for ax, biomarker in zip(axes, BIOMARKERS, strict=True):
         part = summary[summary["biomarker"] == biomarker].set_index("population")
         part = part.assign(relative_change=part["reported_ratio"] - 1)
-        populations = [p for p in ("faster", "slower") if p in part.index]
+        populations = [p for p in STRATA if p in part.index]
         x = np.arange(len(populations))
         for k, (column, label, colour, hatch) in enumerate(bars):
             values = part.loc[populations, column].to_numpy(float)
@@ -43,7 +47,7 @@ def within_vs_relative(summary: pd.DataFrame):
                 100 * values,
                 width,
                 color=colour if hatch != "//" else "white",
-                edgecolor=colour,
+                edgecolor=colour if hatch != ".." else style.NEUTRAL,
                 hatch=hatch,
                 lw=1.4,
                 label=label,
@@ -53,33 +57,36 @@ def within_vs_relative(summary: pd.DataFrame):
                     fmt.signed_percent(v),
                     (xi, 100 * v),
                     ha="center",
-                    fontsize=8.5,
                     va="bottom" if v >= 0 else "top",
                     xytext=(0, 2 if v >= 0 else -2),
                     textcoords="offset points",
                 )
         ax.axhline(0, color="black", lw=0.8)
-        ax.set_xticks(x, [labels.POPULATIONS[p].capitalize().replace(" ", "\n") for p in populations])
-        ax.set_title(labels.ENDPOINTS[biomarker] + " at week 28")
-        ax.set_ylim(-85, 35)
-    axes[0].set_ylabel("Change (%)")
+        ax.set_xticks(x, [labels.POPULATIONS[p].capitalize() for p in populations])
+        ax.set_title(labels.ENDPOINTS[biomarker] + " at week 28", loc="left")
+        ax.set_ylim(-85, 40)
+        ax.set_ylabel("Change (%)")
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=2, fontsize=9)
+    fig.legend(handles, names, loc="outside lower center")
     return fig
 
 
 def biomarker_time_course(timecourse: pd.DataFrame, week28: pd.DataFrame):
-    """Ratio to baseline over the 28 weeks: baseline is 1 by definition; points read
-    by eye from the slides are hollow; the tabulated week-28 values are filled."""
+    """Ratio to baseline over the 28 weeks, one panel per biomarker (rows) and stratum
+    (columns), on shared scales. Colour, line style and marker shape say the arm; the
+    fill says the source: points read by eye from the slides are hollow, the tabulated
+    week-28 values filled. Baseline is 1 by definition."""
     style.apply()
-    fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.8), sharey=True)
+    fig, axes = plt.subplots(
+        len(BIOMARKERS), len(STRATA), figsize=(style.WIDTH, 6.0), sharex=True, sharey=True, squeeze=False
+    )
     end = week28.set_index(["biomarker", "population", "comparison"])["estimate"]
     end_week = 28
-    for ax, biomarker in zip(axes, ["plasma_nfl", "csf_sod1"], strict=True):
-        for population in ("faster", "slower"):
-            marker = POPULATION_MARKERS[population]
+    for row, biomarker in enumerate(BIOMARKERS):
+        for col, population in enumerate(STRATA):
+            ax = axes[row, col]
             for arm in ("tofersen", "placebo"):
-                colour, ls = style.ARM_COLOURS[arm], style.ARM_LINESTYLES[arm]
+                colour, marker = style.ARM_COLOURS[arm], style.ARM_MARKERS[arm]
                 read = timecourse[
                     (timecourse["biomarker"] == biomarker)
                     & (timecourse["population"] == population)
@@ -91,9 +98,7 @@ def biomarker_time_course(timecourse: pd.DataFrame, week28: pd.DataFrame):
                 if final is not None:
                     weeks.append(end_week)
                     values.append(float(final))
-                ax.plot(
-                    weeks, values, color=colour, ls=ls, lw=1.4, alpha=1.0 if population == "faster" else 0.65
-                )
+                ax.plot(weeks, values, color=colour, ls=style.ARM_LINESTYLES[arm], lw=1.6)
                 ax.plot(
                     read["week"],
                     read["ratio_to_baseline"],
@@ -106,21 +111,20 @@ def biomarker_time_course(timecourse: pd.DataFrame, week28: pd.DataFrame):
                 )
                 if final is not None:
                     ax.plot([end_week], [final], ls="none", marker=marker, ms=7, color=colour)
-        ax.axhline(1.0, color=style.NEUTRAL, lw=0.8, ls=":")
-        ax.set_xticks(range(0, end_week + 1, 4))
+            ax.axhline(1.0, color=style.NEUTRAL, lw=0.8, ls=":")
+            ax.set_title(f"{labels.ENDPOINTS[biomarker]}, {population}", loc="left")
+        axes[row, 0].set_ylabel("Ratio to baseline")
+    for ax in axes[-1]:
+        ax.set_xticks([0, 14, 28])
         ax.set_xlabel("Study week")
-        ax.set_title(labels.ENDPOINTS[biomarker])
-        ax.set_ylim(0.3, 1.3)
-    axes[0].set_ylabel("Ratio to baseline")
+    axes[0, 0].set_ylim(0.3, 1.3)
     handles = [
-        Line2D([], [], color=style.ARM_COLOURS["tofersen"], ls="-", label="tofersen"),
-        Line2D([], [], color=style.ARM_COLOURS["placebo"], ls="--", label="placebo"),
-        Line2D([], [], color="black", marker="o", ls="none", label="faster progression"),
-        Line2D([], [], color="black", marker="^", ls="none", label="slower progression"),
+        Line2D([], [], color=style.ARM_COLOURS["tofersen"], ls="-", marker="o", label="tofersen"),
+        Line2D([], [], color=style.ARM_COLOURS["placebo"], ls="--", marker="s", label="placebo"),
         Line2D([], [], color="black", marker="o", mfc="white", ls="none", label="read by eye (approximate)"),
         Line2D([], [], color="black", marker="o", ls="none", label="tabulated (week 28)"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -130,7 +134,7 @@ def lag_courses(lag: LagPower):
     model, delays = lag.model, lag.examples
     end_week, endpoint_week = lag.lengths[-1], lag.primary_week
     style.apply()
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 4.8))
     weeks = np.linspace(0, end_week, 200)
     ax.plot(
         weeks,
@@ -148,21 +152,18 @@ def lag_courses(lag: LagPower):
             model.with_(delay=float(delay)).expected_change(weeks),
             color=shades[k % 3],
             ls=styles[k % 3],
-            lw=2,
+            lw=2.2,
             label=f"tofersen, slowing after {delay:g} weeks",
         )
     ax.axvline(endpoint_week, color="black", lw=1)
     ax.annotate(
-        f"week {endpoint_week:g}",
-        (endpoint_week, 0),
-        xytext=(3, -4),
-        textcoords="offset points",
-        va="top",
-        fontsize=9,
+        f"week {endpoint_week:g}", (endpoint_week, 0), xytext=(4, -4), textcoords="offset points", va="top"
     )
     ax.set_xlabel("Study week")
-    ax.set_ylabel("Mean change in ALSFRS-R (points)")
-    ax.legend(fontsize=9, loc="lower left")
+    ax.set_ylabel("Mean change in ALSFRS-R\n(points)")
+    ax.yaxis.set_major_locator(MultipleLocator(5))
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center")
     return fig
 
 
@@ -171,7 +172,7 @@ def power_vs_delay(lag: LagPower):
     per trial length (the week the endpoint is read). Simulated points, analytic lines."""
     grid, target = lag.grid, lag.target_power
     style.apply()
-    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 4.6))
     colours = [
         style.OKABE_ITO["vermillion"],
         style.OKABE_ITO["blue"],
@@ -183,20 +184,24 @@ def power_vs_delay(lag: LagPower):
     for k, (week, part) in enumerate(grid.groupby("week", sort=True)):
         part = part.sort_values("delay")
         c, m, ls = colours[k % 4], markers[k % 4], lines[k % 4]
-        ax.plot(part["delay"], part["analytic_power"], color=c, ls=ls, lw=1.6)
+        ax.plot(part["delay"], part["analytic_power"], color=c, ls=ls, lw=1.8)
         ax.plot(part["delay"], part["power"], color=c, marker=m, ls="none", ms=7)
-        handles.append(Line2D([], [], color=c, marker=m, ls=ls, label=f"endpoint at week {week:g}"))
+        handles.append(Line2D([], [], color=c, marker=m, ls=ls, label=f"week {week:g}"))
     ax.axhline(target, color=style.NEUTRAL, lw=0.8, ls=":")
     ax.annotate(
         f"{fmt.percent(target)} power",
-        (grid["delay"].min(), target),
-        ha="left",
-        va="bottom",
-        fontsize=9,
+        (1, target),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="right",
         color=style.NEUTRAL,
     )
     ax.set_ylim(0, 1)
-    ax.set_xlabel("Delay before the drug slows decline (weeks)")
-    ax.set_ylabel("Power of Welch's test (two-sided)")
-    ax.legend(handles=handles, fontsize=9, loc="upper right")
+    ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
+    ax.set_xlabel("Delay before the drug slows decline\n(weeks)")
+    ax.set_ylabel("Power of Welch's test\n(two-sided)")
+    fig.legend(
+        handles=handles, loc="outside lower center", ncols=min(len(handles), 3), title="Endpoint read at:"
+    )
     return fig

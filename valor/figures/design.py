@@ -15,14 +15,14 @@ from valor.analysis.design import study_week
 def dosing_timeline(schedule, design):
     """Doses on a week axis, with the treatment period and the primary endpoint."""
     style.apply()
-    fig, ax = plt.subplots(figsize=(7.2, 2.6))
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 3.2))
     treatment_end = data.parameter(design, "treatment_weeks")
     endpoint = data.parameter(design, "primary_endpoint_week")
     ax.axvspan(
         0,
         treatment_end,
         color=style.OKABE_ITO["sky_blue"],
-        alpha=0.18,
+        alpha=0.25,
         lw=0,
         label=f"treatment period ({treatment_end:.0f} weeks)",
     )
@@ -46,19 +46,19 @@ def dosing_timeline(schedule, design):
         (endpoint + 0.6, 0.75),
         ha="left",
         va="center",
-        fontsize=10,
     )
-    ax.set_xlim(-1, endpoint + 6)
+    ax.set_xlim(-1, endpoint + 9)
     ax.set_ylim(0, 1.35)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_xticks(range(0, int(endpoint) + 1, 4))
     ax.set_xlabel("Study week (week 0 = first dose)")
-    ax.legend(loc="lower center", ncols=3, fontsize=9, bbox_to_anchor=(0.5, 1.0))
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center")
     return fig
 
 
-def _box(ax, x, y, text, edge, width=0.26, height=0.16):
+def _box(ax, x, y, text, edge, width=0.3, height=0.16):
     ax.add_patch(
         FancyBboxPatch(
             (x - width / 2, y - height / 2),
@@ -70,7 +70,7 @@ def _box(ax, x, y, text, edge, width=0.26, height=0.16):
             lw=2.2,
         )
     )
-    ax.text(x, y, text, ha="center", va="center", fontsize=10.5, color="black")
+    ax.text(x, y, text, ha="center", va="center", color="black")
 
 
 def _arrow(ax, start, end):
@@ -81,41 +81,42 @@ def enrolment_flow(enrolment):
     """A CONSORT-like flow: randomised -> progression strata -> arms."""
     style.apply()
     n = {(r.population, r.arm): int(r.n) for r in enrolment.itertuples()}
-    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 4.4))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
     _box(
         ax,
         0.5,
-        0.86,
-        f"Randomised\nn = {n['all', 'both']}\n"
+        0.88,
+        f"Randomised: n = {n['all', 'both']}\n"
         f"(tofersen n = {n['all', 'tofersen']}, placebo n = {n['all', 'placebo']})",
         style.OKABE_ITO["black"],
-        width=0.44,
-        height=0.2,
+        width=0.74,
+        height=0.17,
     )
     strata = {"faster": 0.25, "slower": 0.75}
-    labels = {"faster": "Faster progression\n(primary analysis)", "slower": "Slower progression"}
+    labels = {"faster": "Faster progression\n(primary analysis)", "slower": "Slower\nprogression"}
     for population, x in strata.items():
-        _arrow(ax, (0.5, 0.77), (x, 0.6))
+        _arrow(ax, (0.5, 0.79), (x, 0.67))
         _box(
             ax,
             x,
-            0.52,
+            0.55,
             f"{labels[population]}\nn = {n[population, 'both']}",
             style.POPULATION_COLOURS[population],
-            width=0.36,
+            width=0.46,
+            height=0.2,
         )
-        for arm, dx in (("tofersen", -0.11), ("placebo", 0.11)):
-            _arrow(ax, (x, 0.43), (x + dx, 0.25))
+        for arm, dx in (("tofersen", -0.125), ("placebo", 0.125)):
+            _arrow(ax, (x, 0.44), (x + dx, 0.25))
             _box(
                 ax,
                 x + dx,
-                0.16,
+                0.15,
                 f"{arm.capitalize()}\nn = {n[population, arm]}",
                 style.ARM_COLOURS[arm],
-                width=0.18,
-                height=0.15,
+                width=0.21,
+                height=0.16,
             )
     return fig

@@ -41,53 +41,88 @@ def valor_period(design) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0)
+LABEL_GAP_PT = 42  # vertical room for a two-line label, in points
+MARKER_X, LABEL_X = 0.08, 0.22  # where the markers and the labels stand (axes fraction)
+MARKER_PT = 10
+
+
+def spread(wanted, gap: float, low: float, high: float):
+    """Positions as close as possible to ``wanted`` (ascending), at least ``gap`` apart and
+    within ``[low, high]``, in the same order: labels that never overlap and whose leader
+    lines never cross."""
+    placed = []
+    for y in wanted:
+        placed.append(max(y, placed[-1] + gap) if placed else max(y, low))
+    for k in range(len(placed) - 1, -1, -1):  # pull back what ran past the end
+        limit = high if k == len(placed) - 1 else placed[k + 1] - gap
+        placed[k] = min(placed[k], limit)
+    return placed
 
 
 def regulatory_timeline(timeline, design):
-    """VALOR, its results and the regulatory decisions on one date axis.
+    """VALOR, its results and the regulatory decisions on one date axis running down
+    the page, so that every label has a line of its own.
 
-    Each event is a stem with a marker whose shape and colour say who acted; a hollow
-    marker means the source gives only the month. The randomised trial is a band.
+    Each event is a marker on the axis whose shape and colour say who acted (a hollow
+    marker: the source gives only the month), joined by a leader line to its label in
+    a column to the right; labels keep the order of the dates, so no leader crosses
+    another or a label. The randomised trial is a band.
     """
     style.apply()
     events = timeline.assign(date=[event_date(r) for _, r in timeline.iterrows()])
     events = events.sort_values("date", kind="stable").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.6, 4.8))
+    height = 2.6 + 0.55 * len(events)
+    fig, ax = plt.subplots(figsize=(style.WIDTH, height))
     start, end = valor_period(design)
-    ax.axvspan(start, end, ymin=0.44, ymax=0.56, color=style.OKABE_ITO["sky_blue"], alpha=0.35, lw=0)
-    ax.axhline(0, color=style.NEUTRAL, lw=1)
-    ax.text(
-        start + (end - start) / 2,
-        0,
-        f"VALOR\n{start:%b %Y} – {end:%b %Y}",
-        ha="center",
-        va="center",
-        fontsize=8.5,
+    first, last = dt.date(start.year, 1, 1), dt.date(events["date"].max().year + 1, 1, 1)
+    top, bottom = mdates.date2num(first), mdates.date2num(last)
+    ax.set_ylim(bottom, top)  # time runs down
+    ax.set_xlim(0, 1)
+    ax.axvline(MARKER_X, color=style.NEUTRAL, lw=1)
+    ax.axvspan(
+        MARKER_X - 0.025,
+        MARKER_X + 0.025,
+        ymin=_fraction(ax, end),
+        ymax=_fraction(ax, start),
+        color=style.OKABE_ITO["sky_blue"],
+        alpha=0.5,
+        lw=0,
     )
-    for i, r in events.iterrows():
-        level = LEVELS[i % len(LEVELS)]
+    fig.canvas.draw()
+    days_per_pt = (bottom - top) / ax.get_window_extent().height * fig.dpi / 72
+    middle = mdates.date2num(start + (end - start) / 2)
+    wanted = [middle, *(mdates.date2num(d) for d in events["date"])]
+    valor_y, *placed = spread(wanted, LABEL_GAP_PT * days_per_pt, top, bottom)
+    ax.text(LABEL_X, valor_y, f"VALOR, the randomised trial\n{start:%b %Y} – {end:%b %Y}", va="center")
+    previous = None
+    for (_, r), y in zip(events.iterrows(), placed, strict=True):
         marker, colour = AGENCY_STYLE[r["agency"]]
-        month_only = fmt.missing(r["day"])
-        ax.vlines(r["date"], 0, level, color=colour, lw=1, alpha=0.8)
+        at = mdates.date2num(r["date"])
+        # A marker closer than its own size to the one before steps aside, so both show.
+        x = (
+            MARKER_X + 0.05
+            if previous is not None and (at - previous) < MARKER_PT * days_per_pt
+            else MARKER_X
+        )
+        previous = at
         ax.plot(
+            x,
             r["date"],
-            0,
             marker=marker,
-            ms=9,
+            ms=MARKER_PT,
             color=colour,
             ls="none",
-            mfc="white" if month_only else colour,
-            mew=1.8,
+            mfc="white" if fmt.missing(r["day"]) else colour,
+            mew=2,
         )
         ax.annotate(
             f"{r['label']}\n{fmt.date(r['year'], r['month'], r['day'])}",
-            (r["date"], level),
-            ha="center",
-            va="bottom" if level > 0 else "top",
-            fontsize=9,
-            xytext=(0, 3 if level > 0 else -3),
-            textcoords="offset points",
+            (x, r["date"]),
+            xytext=(LABEL_X, y),
+            textcoords="data",
+            va="center",
+            ha="left",
+            arrowprops=dict(arrowstyle="-", color=colour, lw=1, shrinkA=6, shrinkB=3, relpos=(0, 0.5)),
         )
     handles = [
         Line2D(
@@ -95,7 +130,7 @@ def regulatory_timeline(timeline, design):
             [],
             marker=AGENCY_STYLE[a][0],
             color=AGENCY_STYLE[a][1],
-            ms=8,
+            ms=9,
             ls="none",
             label=AGENCY_NAMES[a],
         )
@@ -104,21 +139,19 @@ def regulatory_timeline(timeline, design):
     ]
     handles.append(
         Line2D(
-            [],
-            [],
-            marker="o",
-            ms=8,
-            mfc="white",
-            mec=style.NEUTRAL,
-            ls="none",
-            label="hollow: only the month is known",
+            [], [], marker="o", ms=9, mfc="white", mec=style.NEUTRAL, ls="none", label="hollow: month only"
         )
     )
-    ax.set_ylim(-4.3, 4.3)
-    ax.set_yticks([])
-    ax.spines["left"].set_visible(False)
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_xlim(dt.date(start.year, 1, 1), dt.date(events["date"].max().year + 1, 3, 1))
-    ax.legend(handles=handles, loc="lower center", fontsize=8.5, ncols=3, bbox_to_anchor=(0.5, 1.0))
+    ax.set_xticks([])
+    for side in ("bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.yaxis.set_major_locator(mdates.YearLocator())
+    ax.yaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return fig
+
+
+def _fraction(ax, date) -> float:
+    """Where ``date`` falls on the axis, as a fraction from the bottom."""
+    low, high = ax.get_ylim()
+    return (mdates.date2num(date) - low) / (high - low)

@@ -16,18 +16,28 @@ STAMP = "SYNTHETIC DATA"
 
 
 def _stamp(ax) -> None:
-    ax.text(0.99, 0.98, STAMP, transform=ax.transAxes, ha="right", va="top", fontsize=8, color=style.NEUTRAL)
+    ax.text(
+        0.99,
+        0.98,
+        STAMP,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        color=style.NEUTRAL,
+        bbox=style.LABEL_BOX,
+    )
 
 
 def trajectories(trial: pd.DataFrame, week: int, stratum: str = "faster"):
     """Each participant's ALSFRS-R change over the visits (thin lines), the mean of the
-    visits observed (thick), one panel per arm; a cross marks the last visit of a
-    participant who then died, needed ventilation or withdrew."""
+    visits observed (thick), one panel per arm, one above the other on shared axes; a
+    cross marks the last visit of a participant who then died, needed ventilation or
+    withdrew."""
     style.apply()
     long = synthetic.long_format(trial[trial["stratum"] == stratum])
     last = long.groupby("id").tail(1).set_index("id")
     had_event = trial.set_index("id")[list(synthetic.EVENT_COLUMNS.values())].notna().any(axis=1)
-    fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.4), sharey=True)
+    fig, axes = plt.subplots(2, 1, figsize=(style.WIDTH, 7.0), sharex=True, sharey=True)
     for ax, arm in zip(axes, synthetic.ARMS, strict=True):
         colour = style.ARM_COLOURS[arm]
         rows = long[long["arm"] == arm]
@@ -41,7 +51,6 @@ def trajectories(trial: pd.DataFrame, week: int, stratum: str = "faster"):
             marker="x",
             color="black",
             ms=5,
-            label="last visit before an event",
         )
         mean = rows.groupby("week")["change"].mean()
         ax.plot(
@@ -50,15 +59,19 @@ def trajectories(trial: pd.DataFrame, week: int, stratum: str = "faster"):
             color=colour,
             lw=2.6,
             ls=style.ARM_LINESTYLES[arm],
-            label="mean of the visits seen",
         )
         ax.axvline(week, color=style.NEUTRAL, lw=1, ls=":")
         ax.axhline(0, color=style.NEUTRAL, lw=0.8)
-        ax.set_title(f"{arm.capitalize()} ({rows['id'].nunique()} synthetic participants)")
-        ax.set_xlabel("Week")
+        ax.set_title(f"{arm.capitalize()} ({rows['id'].nunique()} synthetic participants)", loc="left")
+        ax.set_ylabel("Change in ALSFRS-R\n(points; lower is worse)")
         _stamp(ax)
-    axes[0].set_ylabel("Change in ALSFRS-R from baseline\n(points; lower is worse)")
-    axes[0].legend(loc="lower left", fontsize=8)
+    axes[-1].set_xlabel("Week")
+    key = {  # neutral samples: the colour and line style of each arm are in its own panel
+        "one synthetic participant": plt.Line2D([], [], color=style.NEUTRAL, lw=0.8),
+        "mean of the visits seen": plt.Line2D([], [], color=style.NEUTRAL, lw=2.6),
+        "last visit before an event": plt.Line2D([], [], ls="none", marker="x", color="black", ms=5),
+    }
+    fig.legend(key.values(), key.keys(), loc="outside lower center")
     return fig
 
 
@@ -69,21 +82,21 @@ def replicate_differences(
     their missing visits, against the true difference, the published estimate and the
     estimate of the chapter's one trial."""
     style.apply()
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 6.2))
     bins = np.linspace(differences.min().min(), differences.max().max(), 40)
     n = f"{len(differences):,} synthetic trials"
     ax.hist(differences["full data"], bins=bins, histtype="stepfilled", color=style.OKABE_ITO["sky_blue"],
-            label=f"{n}, full data (filled)")  # fmt: skip
+            label=f"{n}, full data\n(filled)")  # fmt: skip
     ax.hist(differences["complete cases"], bins=bins, histtype="step", color="black", lw=1.4,
-            label=f"{n}, complete cases (outline)")  # fmt: skip
+            label=f"{n}, complete\ncases (outline)")  # fmt: skip
     for value, label, ls in (
-        (true_difference, "true difference of the synthetic trials", "-"),
+        (true_difference, "true difference of the\nsynthetic trials", "-"),
         (published, "published estimate (VALOR)", "--"),
         (this_trial, "this chapter's synthetic trial", ":"),
     ):
         ax.axvline(value, color="black", ls=ls, lw=1.8, label=label)
-    ax.set_xlabel("Difference in week-28 change, tofersen minus placebo (points)")
+    ax.set_xlabel("Difference in week-28 change,\ntofersen minus placebo (points)")
     ax.set_ylabel("Synthetic trials")
-    ax.legend(fontsize=8, loc="upper left")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
     _stamp(ax)
     return fig
