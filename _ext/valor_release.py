@@ -35,7 +35,7 @@ def _page_context(app, pagename, templatename, context, doctree):
     attrs = {
         "id": "valor-versions-data",
         "src": site_root + "versions.js",
-        "data-version": app.config.version,
+        "data-version": app.config.html_context["valor_version"],  # set by valor_version
         "data-edition": app.config.valor_release_edition,
         "data-page": app.builder.get_target_uri(pagename),
         "data-site-root": site_root,
