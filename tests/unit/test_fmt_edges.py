@@ -85,8 +85,9 @@ def test_p_value_digits_apply_at_and_above_001():
 
 @pytest.mark.parametrize("p", [-0.001, 1.001, float("nan"), None])
 def test_p_value_outside_0_1_is_refused(p):
+    message = "outside" if p is not None and p == p else None  # NaN, None: other messages
     for formatter in (fmt.p_value, fmt.p_reported):
-        with pytest.raises((ValueError, TypeError)):
+        with pytest.raises((ValueError, TypeError), match=message):
             formatter(p)
 
 
@@ -117,7 +118,8 @@ def test_percent_edges(fraction, digits, text):
 
 
 @pytest.mark.parametrize(
-    "fraction, text", [(0, "0%"), (-0.001, "0%"), (0.004, "0%"), (0.16, "+16%"), (-0.29, f"{MINUS}29%")]
+    "fraction, text",
+    [(0, "0%"), (-0.001, "0%"), (0.004, "0%"), (0.16, "+16%"), (0.9, "+90%"), (-0.29, f"{MINUS}29%")],
 )
 def test_signed_percent_edges(fraction, text):
     assert fmt.signed_percent(fraction) == text
