@@ -165,7 +165,10 @@ def test_percent_rule_tolerance_follows_the_printed_precision(count, denominator
 # -- ratio_matches_arms -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("share, ok", [(0.0, True), (0.9, True), (-0.9, True), (1.1, False), (-1.1, False)])
+@pytest.mark.parametrize(
+    "share, ok",
+    [(0.0, True), (0.97, True), (-0.97, True), (1.03, False), (-1.03, False), (1.5, False), (-1.5, False)],
+)
 def test_ratio_rule_tolerance_is_the_sum_of_half_units_on_the_log_scale(share, ok):
     a, c = 0.71, 1.16
     exact = a / c
@@ -193,6 +196,54 @@ def test_ratio_rule_does_not_judge_non_positive_or_missing_values(bad):
             {"biomarker": ["nfl"] * 3, "comparison": ["tofersen", "placebo", "tofersen:placebo"]}
         ).assign(estimate=pd.array(values, dtype=float))
         assert keeps("ratio_matches_arms", frame) == [True, True, True]
+
+
+DIFFERENCE_ROWS = (["tofersen", "placebo", "difference"], [-1.0, -3.0, 2.0])
+RATIO_ROWS = (["tofersen", "placebo", "tofersen:placebo"], [0.71, 1.16, 0.61])
+
+
+@pytest.mark.parametrize(
+    "rule, rows, keys",
+    [
+        ("difference_matches_arms", DIFFERENCE_ROWS, ["endpoint", "population", "week", "data_cut"]),
+        ("ratio_matches_arms", RATIO_ROWS, ["biomarker", "endpoint", "population", "week", "data_cut"]),
+    ],
+)
+def test_arm_rules_judge_each_group_of_every_key_apart(rule, rows, keys):
+    """Two groups that differ only in one key: the second one's summary row is wrong
+    (it would be right for the first group's arms), and only it is flagged; a group
+    whose key is missing is judged too."""
+    comparisons, estimates = rows
+    for key in keys:
+        for second in ("b", None):
+            frame = pd.DataFrame(
+                {
+                    **{k: ["a"] * 6 for k in keys if k != key},
+                    key: ["a"] * 3 + [second] * 3,
+                    "comparison": comparisons * 2,
+                    "estimate": estimates + [estimates[0] * 2, estimates[1], estimates[2]],
+                }
+            )
+            assert keeps(rule, frame) == [True] * 5 + [False], (key, second)
+
+
+def test_ratio_rule_checks_both_ratios_of_a_group():
+    # the tofersen:placebo ratio cannot be judged (a zero arm); early:delayed still is
+    frame = pd.DataFrame(
+        {
+            "biomarker": ["nfl"] * 6,
+            "comparison": [
+                "tofersen",
+                "placebo",
+                "tofersen:placebo",
+                "early start",
+                "delayed start",
+                "early:delayed",
+            ],
+            "estimate": [0.0, 1.16, 0.62, 0.54, 0.44, 0.90],
+        }
+    )
+    assert keeps("ratio_matches_arms", frame) == [True] * 5 + [False]
 
 
 # -- unverified_is_low ----------------------------------------------------------------
