@@ -130,3 +130,16 @@ def test_implied_delay_at_its_boundaries(model, difference, week, expected):
     else:
         assert delay == pytest.approx(expected, abs=1e-9)
         assert float(lagged.expected_difference(model.with_(delay=delay), week)) == pytest.approx(difference)
+
+
+def test_simulate_arm_is_the_model_drawn_slopes_then_noise():
+    """The data-generating process worked here with the same draws: each person's change
+    is minus their slope times the disease weeks, plus visit noise; treated from week 0
+    unless told otherwise."""
+    weeks = [12, 28]
+    arm = lagged.simulate_arm(MODEL, 5, weeks, 3, np.random.default_rng(11))
+    rng = np.random.default_rng(11)
+    slopes = rng.normal(0.3, 0.12, size=(3, 5, 1))
+    noise = rng.normal(0.0, 2.0, size=(3, 5, 2))
+    disease = np.array([12 - 0.6 * 4, 28 - 0.6 * 20])  # slowing from week 8
+    assert arm == pytest.approx(-slopes * disease + noise, abs=1e-12)

@@ -120,3 +120,12 @@ def test_mixture_power_with_slowing_shift_and_neither():
     assert shifted.power == pytest.approx(
         float(stats.power_t(1.8, np.sqrt(9 + 10.24), 60, 30)), abs=4 * np.sqrt(0.25 / 4_000)
     )
+
+
+def test_event_and_mixture_simulations_default_to_10000_trials_and_seed_0():
+    events = dict(p_event_tofersen=0.05, p_event_placebo=0.1, weeks=28)
+    default = simulate.simulate_event_power(2.0, 8.2, 20, 10, **events)
+    assert default.joint_rank.n_trials == default.t_survivors.n_trials == 10_000
+    assert default == simulate.simulate_event_power(2.0, 8.2, 20, 10, **events, n_trials=10_000, seed=0)
+    mixture = dict(means=[-10.0, -2.0], weights=[0.2, 0.8], sd_within=3.0, n_tofersen=20, n_placebo=10)
+    assert simulate.simulate_mixture_power(**mixture).n_trials == 10_000
