@@ -38,16 +38,6 @@ def _close_figures():
     plt.close("all")
 
 
-@pytest.fixture(scope="module")
-def alsfrs():
-    return data.load("alsfrs_week28")
-
-
-@pytest.fixture(scope="module")
-def faster(alsfrs):
-    return primary.primary_result(alsfrs, data.load("enrolment"), data.load("design"))
-
-
 # -- reading a figure back ---------------------------------------------------------------
 
 
