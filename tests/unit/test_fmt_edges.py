@@ -175,3 +175,10 @@ def test_dates_at_the_ends_of_the_year(year, month, day, text):
 def test_month_year_at_the_ends():
     assert fmt.month_year(2019, 1) == "January 2019"
     assert fmt.month_year(2019.0, 12) == "December 2019"
+
+
+def test_messages_name_the_problem():
+    with pytest.raises(ValueError, match=r"^cannot format a missing value \(NaN\) for the prose$"):
+        fmt.percent(float("nan"))
+    with pytest.raises(ValueError, match=r"^2.5 is not a whole number$"):
+        fmt.integer(2.5)

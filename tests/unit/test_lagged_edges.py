@@ -143,3 +143,7 @@ def test_simulate_arm_is_the_model_drawn_slopes_then_noise():
     noise = rng.normal(0.0, 2.0, size=(3, 5, 2))
     disease = np.array([12 - 0.6 * 4, 28 - 0.6 * 20])  # slowing from week 8
     assert arm == pytest.approx(-slopes * disease + noise, abs=1e-12)
+
+
+def test_calibrate_accepts_a_fraction_of_a_week():
+    assert lagged.calibrate(-0.5, 0.5, 1.0).mean_slope == pytest.approx(1.0)

@@ -129,3 +129,16 @@ def test_event_and_mixture_simulations_default_to_10000_trials_and_seed_0():
     assert default == simulate.simulate_event_power(2.0, 8.2, 20, 10, **events, n_trials=10_000, seed=0)
     mixture = dict(means=[-10.0, -2.0], weights=[0.2, 0.8], sd_within=3.0, n_tofersen=20, n_placebo=10)
     assert simulate.simulate_mixture_power(**mixture).n_trials == 10_000
+
+
+def test_the_naive_loop_defaults_to_10000_trials_and_seed_0():
+    loop = simulate.simulate_t_power_loop(2.0, 1.0, 3, 2)
+    assert loop.n_trials == 10_000
+    assert loop == simulate.simulate_t_power_loop(2.0, 1.0, 3, 2, n_trials=10_000, seed=0)
+
+
+def test_survivors_t_test_with_one_survivor_per_arm_is_quietly_p_1():
+    trials = event_trials([[1.0, np.nan, 0.0, np.nan]], [True, True, False, False])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert simulate.survivors_t_test_p(trials).tolist() == [1.0]

@@ -251,3 +251,15 @@ def test_pairwise_scores_from_table_input():
         scores.tolist()
         == stats.joint_rank_scores([1, 0, 0, 1], [5, None, None, 9], [None, 1, 1, None]).tolist()
     )
+
+
+def test_se_from_ci_at_a_zero_width_interval_and_its_message():
+    assert stats.se_from_ci(1.5, 1.5) == 0.0
+    with pytest.raises(ValueError, match=r"^the upper CI bound is below the lower bound$"):
+        stats.se_from_ci(2.0, 1.0)
+
+
+def test_p_from_ci_at_another_level():
+    # a 90 % CI from -1 to 3: SE = 2 / z_0.95, estimate 1
+    se = 2 / st.norm.ppf(0.95)
+    assert stats.p_from_ci(1.0, -1.0, 3.0, level=0.90) == pytest.approx(2 * st.norm.sf(1 / se), rel=1e-12)
