@@ -288,3 +288,14 @@ def test_check_wraps_the_rule_for_pandera():
         pa.DataFrameSchema(checks=[check]).validate(
             pd.concat([good, good.iloc[:, ::-1].set_axis(good.columns, axis=1)])
         )
+
+
+def test_difference_rule_goes_on_after_a_group_it_cannot_judge():
+    frame = pd.DataFrame(
+        {
+            "population": ["faster", "faster", "slower", "slower", "slower"],
+            "comparison": ["tofersen", "difference", "tofersen", "placebo", "difference"],
+            "estimate": [1.0, 9.0, -1.0, -3.0, 5.0],  # faster lacks placebo; slower is wrong
+        }
+    )
+    assert keeps("difference_matches_arms", frame) == [True, True, True, True, False]
