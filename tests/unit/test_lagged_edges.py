@@ -147,3 +147,8 @@ def test_simulate_arm_is_the_model_drawn_slopes_then_noise():
 
 def test_calibrate_accepts_a_fraction_of_a_week():
     assert lagged.calibrate(-0.5, 0.5, 1.0).mean_slope == pytest.approx(1.0)
+
+
+def test_model_curves_default_to_treatment_from_week_0():
+    assert MODEL.sd_change(40) == MODEL.sd_change(40, 0.0) != MODEL.sd_change(40, 1.0)
+    assert MODEL.expected_change(40) == pytest.approx(-0.3 * (40 - 0.6 * 32))

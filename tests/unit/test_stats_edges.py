@@ -263,3 +263,8 @@ def test_p_from_ci_at_another_level():
     # a 90 % CI from -1 to 3: SE = 2 / z_0.95, estimate 1
     se = 2 / st.norm.ppf(0.95)
     assert stats.p_from_ci(1.0, -1.0, 3.0, level=0.90) == pytest.approx(2 * st.norm.sf(1 / se), rel=1e-12)
+
+
+def test_detectable_difference_defaults_to_80_percent_power():
+    d = stats.detectable_difference(SD, 39, 21)
+    assert oracle_power(d, SD, 39, 21, 0.05) == pytest.approx(0.8, abs=1e-8)
