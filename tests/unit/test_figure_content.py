@@ -153,7 +153,9 @@ def test_compatibility_curve_is_1_at_the_estimate_and_005_at_the_ci_ends(alsfrs,
     implied = 2 * st.norm.sf(estimate / se)
     assert any(px == 0 and py == pytest.approx(implied, abs=1e-9) for px, py in marked_points(fig))
     reported = float(alsfrs.loc[alsfrs["comparison"] == "tofersen vs placebo", "p_value"].iloc[0])
-    assert any(x.size == 2 and np.allclose(y, reported) for x, y in curves(fig))  # the reported P line
+    # the reported P stands in a panel of its own, beside the curve, not on it
+    assert any(py == pytest.approx(reported) for _, py in marked_points(fig))
+    assert not any(x.size == 2 and np.allclose(y, reported) for x, y in curves(fig))
 
 
 # -- power and sample size ------------------------------------------------------------------
@@ -250,7 +252,7 @@ def test_lag_figures_draw_the_model_and_its_grid(faster):
         drawn = [(x, y) for x, y in curves(fig) if np.array_equal(x, delays)]
         assert any(np.allclose(y, part["analytic_power"]) for _, y in drawn), f"week {week}: no analytic line"
         assert any(np.allclose(y, part["power"]) for _, y in drawn), f"week {week}: no simulated points"
-    assert {f"endpoint at week {w:g}" for w in lag.lengths} <= set(legend_texts(fig))
+    assert {f"week {w:g}" for w in lag.lengths} <= set(legend_texts(fig))
     fig = fig_biomarkers.lag_courses(lag)
     model = lag.model
     x, y = next((x, y) for x, y in curves(fig, 50) if np.allclose(y, -model.mean_slope * x))
@@ -310,7 +312,8 @@ def test_trajectories_join_values_of_one_cut_and_share_their_scale():
 def test_regulatory_timeline_puts_each_event_at_its_date():
     timeline = data.load("regulatory_timeline")
     fig = fig_regulatory.regulatory_timeline(timeline, data.load("design"))
-    xs = {round(x, 6) for x, _ in marked_points(fig)}
+    # the time axis may run across or down the figure: dates on either coordinate
+    xs = {round(v, 6) for point in marked_points(fig) for v in point}
     for row in timeline.itertuples():
         day = 15 if pd.isna(row.day) else int(row.day)  # a month-only event: its middle, hollow
         date = matplotlib.dates.date2num(pd.Timestamp(int(row.year), int(row.month), day))
