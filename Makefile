@@ -16,7 +16,7 @@ AXE := node_modules/axe-core/axe.min.js
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: book test test-fast lint data golden clean help browser axe student pdf release bump changelog bench lock
+.PHONY: book test test-fast lint data golden clean help browser axe student pdf release bump changelog bench lock mutants
 
 help:
 	@echo "make book      build the book into _build/html (only changed chapters re-execute)"
@@ -27,6 +27,7 @@ help:
 	@echo "make data      validate every table in data/"
 	@echo "make golden    re-record the glued values after a deliberate data change"
 	@echo "make bench     time builds (clean, floor book, edits), make test, each notebook; page weights"
+	@echo "make mutants   mutation score of the science with the unit tests (minutes; not in make test)"
 	@echo "make lock      re-resolve uv.lock after editing requirements.txt or the test group"
 	@echo "make clean     remove _build/"
 	@echo "make bump VERSION=X.Y.Z  set a new version and open its CHANGELOG.md section"
@@ -77,6 +78,14 @@ test: $(TEST_STAMP) browser $(AXE) lint
 # The science's unit tests: no kernel, no build, no browser.
 test-fast: $(TEST_STAMP)
 	$(PY) -m pytest -q -p no:xdist tests/unit
+
+# Mutation score (issue 17): mutmut mutates the modules listed in pyproject.toml's
+# [tool.mutmut] and runs tests/unit against each mutant, from a fresh mutants/ folder;
+# the score per module goes to benchmarks/mutants-score.json (make bench prints it).
+mutants: $(TEST_STAMP)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(JOBS) | tr '\r' '\n' | tail -n 2
+	$(PY) benchmarks/mutants_score.py --record
 
 golden: $(TEST_STAMP)
 	$(PY) -m pytest tests/site/test_notebooks.py -q -p no:xdist --update-golden

@@ -19,7 +19,9 @@ Measured, in temporary copies of the project (the work tree as it is):
   new venv (goal: <= 45 s; uv's download cache is warm after the first time);
 * what a kernel spends before doing any work: kernel start-up, then the cold import
   of each heavy package and of each ``valor`` module, each in a fresh interpreter;
-* each notebook's execution time, and the page weights.
+* each notebook's execution time, and the page weights;
+* and, printed from ``benchmarks/mutants-score.json``, the mutation score the last
+  ``make mutants`` recorded (that run takes minutes and is not repeated here).
 
 Wall-clock times on a shared machine vary from run to run: the load average is
 printed with the figures. The script prints, it asserts nothing.
@@ -45,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from book import copy_project, notebook_docnames  # noqa: E402
+from mutants_score import last_report  # noqa: E402
 
 from booktools import pageweight  # noqa: E402
 
@@ -380,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {doc} | {w['html'] / 1000:.0f} | {w['n_images']} | {w['images'] / 1000:.0f} | {w['total'] / 1000:.0f} |"
         )
+    print(f"\n{last_report()}")  # measured by `make mutants`, not here (minutes)
     return 0
 
 

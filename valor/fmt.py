@@ -48,7 +48,7 @@ def num(x, digits: int = 1) -> str:
 def signed(x, digits: int = 1) -> str:
     """Always show the sign: ``1.2`` -> ``'+1.2'``."""
     text = num(x, digits)
-    return text if text.startswith(MINUS) or float(x) == 0 else "+" + text
+    return text if text.startswith(MINUS) or float(text) == 0 else "+" + text  # zero as shown: no sign
 
 
 def integer(x) -> str:
@@ -56,7 +56,7 @@ def integer(x) -> str:
     x = _check(x)
     if x != int(x):
         raise ValueError(f"{x} is not a whole number")
-    return f"{int(x):,}"
+    return f"{int(x):,}".replace("-", MINUS)
 
 
 def ci(low, high, digits: int = 1) -> str:

@@ -53,7 +53,7 @@ def _difference_matches_arms(df: pd.DataFrame, tolerance: float = 0.06) -> pd.Se
     keeps = pd.Series(True, index=df.index)
     keys = [c for c in ("endpoint", "population", "week", "data_cut") if c in df.columns]
     rows = df[df["comparison"].isin(["tofersen", "placebo", "difference"])]
-    for _, group in rows.groupby(keys, sort=False):
+    for _, group in rows.groupby(keys, sort=False, dropna=False):  # a missing key is a group too
         arms = group.drop_duplicates("comparison").set_index("comparison")["estimate"]
         if not {"tofersen", "placebo", "difference"} <= set(arms.index):
             continue

@@ -12,16 +12,6 @@ from valor.analysis import primary
 MINUS = "\u2212"
 
 
-@pytest.fixture(scope="module")
-def alsfrs():
-    return data.load("alsfrs_week28")
-
-
-@pytest.fixture(scope="module")
-def faster(alsfrs):
-    return primary.primary_result(alsfrs, data.load("enrolment"), data.load("design"))
-
-
 def test_primary_reads_the_faster_stratum(faster):
     assert (faster.n_tofersen, faster.n_placebo, faster.week, faster.allocation_ratio) == (39, 21, 28, 2)
     assert faster.difference == pytest.approx(faster.tofersen_change - faster.placebo_change, abs=0.06)
