@@ -3,6 +3,10 @@
 * :func:`structure` finds a chapter's learning objectives, its exercises and
   their solutions (sphinx-exercise directives, plain or gated), so a test can
   hold every content chapter to the book's skeleton.
+* Every exercise says what kind it is and how hard, at the end of its title, where
+  readers see it: ``{exercise} Plan a follow-up trial — code, medium``
+  (:func:`marking`). A *code* exercise is answered by code that executes; a
+  *conceptual* one (critique, design, write) by a model answer in words.
 * :func:`strip_solutions` and :func:`strip_notebook_solutions` remove every
   solution from a chapter's source or from its executed notebook, for the
   downloads of the student edition.
@@ -19,6 +23,17 @@ DIRECTIVE = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>[A-Za-z0-9_:-]+)\}
 OPTION = re.compile(r"^\s*:(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
 OBJECTIVES_TITLE = re.compile(r"learning objectives", re.I)
 HEADING = re.compile(r"^(#{1,6})\s")
+KINDS = ("code", "conceptual")
+DIFFICULTIES = ("easy", "medium", "hard")
+# The end of an exercise's title: " — code, medium" (an en or em dash, or a hyphen).
+MARKING = re.compile(rf"\s[\u2014\u2013-]\s*({'|'.join(KINDS)}),\s*({'|'.join(DIFFICULTIES)})\s*$")
+CODE_CELL = re.compile(r"^\s*(`{3,}|~{3,})\{code-cell\}")
+
+
+def marking(title: str) -> tuple[str, str] | None:
+    """(kind, difficulty) from the end of an exercise's title, or None if it has none."""
+    match = MARKING.search(title)
+    return (match[1], match[2]) if match else None
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -103,6 +118,23 @@ class Solution:
     gated: bool
     # fenced code that would not execute (```python instead of a code cell)
     inert_code: list[int] = field(default_factory=list)
+    code_cells: int = 0  # executable code cells in the solution
+    words: int = 0  # words of its prose (outside code)
+
+
+@dataclass
+class Exercise:
+    label: str
+    line: int
+    title: str
+
+    @property
+    def kind(self) -> str | None:
+        return (marking(self.title) or (None, None))[0]
+
+    @property
+    def difficulty(self) -> str | None:
+        return (marking(self.title) or (None, None))[1]
 
 
 @dataclass
@@ -112,6 +144,10 @@ class Structure:
     opening_ends: int | None = None  # line of the second level-2 heading
     exercises: dict[str, int] = field(default_factory=dict)  # label -> line
     solutions: list[Solution] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # label -> title
+
+    def exercise(self, label: str) -> Exercise:
+        return Exercise(label, self.exercises[label], self.titles.get(label, ""))
 
     @property
     def objectives_open_the_chapter(self) -> bool:
@@ -124,6 +160,24 @@ class Structure:
     def solved(self) -> dict[str, list[Solution]]:
         """exercise label -> its solutions."""
         return {label: [s for s in self.solutions if s.target == label] for label in self.exercises}
+
+
+def _code_and_words(lines: list[str]) -> tuple[int, int]:
+    """Code cells among ``lines``, and the words of the prose around them."""
+    cells, words, fence = 0, 0, None
+    for line in lines:
+        if fence is not None:
+            if _closes(line, fence):
+                fence = None
+            continue
+        opening = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if opening:
+            cells += bool(CODE_CELL.match(line))
+            fence = opening[1]
+            continue
+        if not DIRECTIVE.match(line) and not OPTION.match(line):
+            words += len(re.findall(r"[A-Za-z]+", line))
+    return cells, words
 
 
 def structure(text: str) -> Structure:
@@ -161,6 +215,7 @@ def structure(text: str) -> Structure:
             result.objectives_items = sum(1 for _, b in body if re.match(r"^\s*[-*+]\s+\S", b))
         elif name in ("exercise", "exercise-start") and options.get("label"):
             result.exercises[options["label"]] = i + 1
+            result.titles[options["label"]] = arg
         elif name in ("solution", "solution-start"):
             classes = options.get("class", "").split()
             solution = Solution(
@@ -179,6 +234,7 @@ def structure(text: str) -> Structure:
             solution.inert_code = [
                 n for n, b in content if re.match(r"^\s*(`{3,}|~{3,})\s*(python|py|ipython3?)\s*$", b)
             ]
+            solution.code_cells, solution.words = _code_and_words([b for _, b in content])
             result.solutions.append(solution)
         i = j + 1
     return result

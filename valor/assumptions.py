@@ -137,6 +137,91 @@ _ALL = (
         "The lag grid has 21 cells; 4,000 trials each keep the Monte-Carlo standard error "
         "below one percentage point and the chapter quick.",
     ),
+    Assumption(
+        "synthetic_visit_interval",
+        4,
+        "weeks between ALSFRS-R visits of the synthetic trial",
+        "The synthetic trial records the score every four weeks to the primary endpoint, then at "
+        "the extension's looks (longer_endpoint_weeks). VALOR's own visit schedule is not in the "
+        "sources we could read; monthly visits are common in ALS trials and enough for a slope model.",
+    ),
+    Assumption(
+        "synthetic_noise_share",
+        0.1,
+        "share of the week-28 variance of the change",
+        "The synthetic trial's visit-to-visit noise: a tenth of the variance gives the faster "
+        "stratum's visits a noise SD of about 2.6 points, so synthetic courses wander by a few "
+        "points between visits as scores on a questionnaire do, and most of the spread is in the "
+        "rates of decline. Not reported for VALOR; the lagged-effect model spans the range instead.",
+    ),
+    Assumption(
+        "synthetic_slower_cv_ratio",
+        1.0,
+        "ratio of the slower stratum's SD/decline to the faster stratum's",
+        "The slower stratum's SD of the week-28 change is not reported. The synthetic trial takes "
+        "it in proportion to that stratum's placebo decline (ratio 1: the same coefficient of "
+        "variation), one of the two bounds the enrichment analysis uses.",
+    ),
+    Assumption(
+        "synthetic_baseline_alsfrs",
+        (36, 6),
+        "ALSFRS-R points: mean and SD before truncation",
+        "The synthetic participants' baseline scores: illustrative values for people early in "
+        "symptomatic ALS, not VALOR's (not in the sources we could read). The draw is truncated so "
+        "that no visit leaves the 0 to 48 scale; only changes from baseline are calibrated.",
+    ),
+    Assumption(
+        "synthetic_event_rate_correlation",
+        0.5,
+        "correlation (probit scale)",
+        "How strongly a synthetic participant's rate of decline raises the chance of death, "
+        "permanent ventilation or withdrawal: faster decliners have events more often, which makes "
+        "the missing data informative. The strength is not reported; a half is a moderate link.",
+    ),
+    Assumption(
+        "synthetic_nfl_baseline",
+        (60, 30),
+        "pg/ml, geometric mean of plasma NfL at baseline (faster, slower stratum)",
+        "An illustrative scale for the synthetic NfL values, higher where decline is faster: the "
+        "sources we could read give no baseline NfL, and only ratios to baseline are calibrated.",
+    ),
+    Assumption(
+        "synthetic_nfl_log_sd",
+        (0.5, 0.35),
+        "SD of the natural log (baseline NfL, ratio to baseline at week 28)",
+        "The spread of the synthetic NfL values between people: not reported (the published "
+        "ratios come with P values only), so moderate values that keep the published ratios "
+        "clearly different between arms, as their P values say they were.",
+    ),
+    Assumption(
+        "synthetic_replicates",
+        2_000,
+        "synthetic trials",
+        "How many synthetic trials of VALOR's size the chapter draws to show how far one trial "
+        "lands from the published numbers: enough for a Monte-Carlo SE of a few hundredths of a "
+        "point for the mean difference, in about a second.",
+    ),
+    Assumption(
+        "explorer_effects",
+        tuple(round(0.05 * i, 2) for i in range(21)),
+        "fraction of the placebo arm's decline removed once the drug acts",
+        "The what-if explorer's grid of true effects: none to all of the decline in steps of 5 "
+        "percentage points.",
+    ),
+    Assumption(
+        "explorer_weeks",
+        (12, 20, 28, 40, 52, 78, 104),
+        "weeks from the first dose to the endpoint",
+        "The explorer's trial lengths: from a quarter of a year to two years, through VALOR's week "
+        "28 and the extension's looks at weeks 40 and 52.",
+    ),
+    Assumption(
+        "explorer_n_per_arm",
+        (10, 20, 30, 40, 60, 80, 100, 150, 200, 300),
+        "participants per arm (1:1)",
+        "The explorer's trial sizes: from a very small trial to ten times VALOR's faster stratum "
+        "(which had about 30 per arm on average), denser where power changes fastest.",
+    ),
 )
 _BY_NAME = {a.name: a for a in _ALL}
 

@@ -14,7 +14,7 @@ import string
 import pandas as pd
 
 from valor import data, fmt
-from valor.analysis import biomarkers, design, extension, primary
+from valor.analysis import biomarkers, design, extension, primary, regulatory
 from valor.book import cite
 
 # How a verdict is shown: a symbol and a word, so that nothing relies on colour.
@@ -30,6 +30,8 @@ TOPIC_LABELS = {
     "schedule": "Schedule",
     "twelve_month": "12-month results",
     "sample": "Sample",
+    "extension": "Extension",
+    "regulatory": "Regulatory",
 }
 # The claims, and the canonical tables their evidence is computed from (each value
 # stands in one table only: the chapters on the trial read the same rows).
@@ -42,6 +44,11 @@ TABLES = (
     "biomarker_week28",
     "ole_oct2021",
     "ole_week52",
+    "ole_participation",
+    "regulatory_votes",
+    "adcom_questions",
+    "approvals",
+    "longterm_statements",
 )
 
 
@@ -71,6 +78,16 @@ def _template_names() -> dict[str, tuple[str, str]]:
         "svc_diff_w52": ("week52", "w52_svc_estimate"),
         "svc_ci_w52": ("week52", "w52_svc_ci"),
         "svc_p_w52": ("week52", "w52_svc_p"),
+        "alsfrs_p_implied_w52": ("week52", "w52_p_implied"),
+        "completed_early_pct": ("participation", "completed_early_pct"),
+        "completed_delayed_pct": ("participation", "completed_delayed_pct"),
+        "adcom_q2": ("questions", "q2_wording"),
+        "adcom_q2_yes": ("votes", "q2_yes"),
+        "adcom_q2_no": ("votes", "q2_no"),
+        "adcom_q2_abstain": ("votes", "q2_abstain"),
+        "eu_opinion": ("approvals", "ap_eu_opinion"),
+        "eu_announced": ("approvals", "ap_eu_announced"),
+        "eu_reported": ("approvals", "ap_eu_reported"),
     }
     for n in ("all", "tofersen", "placebo", "faster", "faster_tofersen", "faster_placebo", "slower"):
         names[f"n_{n}"] = ("enrolment", f"n_{n}")
@@ -94,6 +111,7 @@ TEMPLATE_NAMES = _template_names()
 QUOTED = (
     "pe_p pe_test pe_difference pe_ci pe_implied_p sod1_ratio_faster sod1_rel_faster"
     " sod1_fall_tofersen_faster sod1_change_placebo_faster w40_week w52_week bm_week"
+    " alsfrs_p_w52 alsfrs_p_implied_w52 eu_announced eu_reported"
 )
 
 
@@ -117,6 +135,12 @@ def analyses(tables: dict[str, pd.DataFrame]) -> dict:
         "biomarkers": biomarkers.week28_readings(tables["biomarker_week28"]),
         "first_look": extension.first_look(tables["ole_oct2021"]),
         "week52": extension.week52_results(tables["ole_week52"]),
+        "participation": extension.participation_summary(
+            tables["ole_participation"], tables["design"], tables["enrolment"]
+        ),
+        "votes": regulatory.committee_votes(tables["regulatory_votes"]),
+        "questions": regulatory.committee_questions(tables["adcom_questions"]),
+        "approvals": regulatory.approvals_summary(tables["approvals"], tables["longterm_statements"]),
     }
 
 

@@ -1,5 +1,8 @@
-"""Every content chapter teaches: learning objectives first, then at least two
-exercises, each with a solution in a dropdown whose code executes.
+"""Every content chapter teaches: learning objectives first, then at least three
+exercises, each marked in its title as code or conceptual and as easy, medium or hard,
+with at least one of each kind, each with a solution in a dropdown: code that executes
+for a code exercise, a model answer in words for a conceptual one. The book holds at
+least MIN_TOTAL exercises.
 
 Content chapters are the notebooks in _toc.yml other than the root (the
 introduction) and the back matter: parts captioned "Back matter", "For instructors
@@ -9,13 +12,17 @@ The notebook tests (test_notebooks.py) execute the solution code cells.
 
 from __future__ import annotations
 
+import re
+
 import jupytext
 import pytest
 from book import ROOT, content_chapters
 
 from booktools import teaching
 
-MIN_EXERCISES = 2
+MIN_EXERCISES = 3
+MIN_TOTAL = 30
+MIN_MODEL_ANSWER_WORDS = 40  # a conceptual solution is a model answer, not a pointer
 
 
 CHAPTERS = content_chapters()
@@ -39,9 +46,30 @@ def problems(text: str) -> list[str]:
         )
     if len(s.exercises) < MIN_EXERCISES:
         found.append(f"{len(s.exercises)} exercise(s) with a :label:; at least {MIN_EXERCISES} needed")
+    kinds = {s.exercise(label).kind for label in s.exercises}
+    for kind in teaching.KINDS:
+        if s.exercises and kind not in kinds:
+            found.append(f"no {kind} exercise (mark one in its title: '— {kind}, medium')")
     for label, solutions in s.solved().items():
+        exercise = s.exercise(label)
+        if exercise.kind is None:
+            found.append(
+                f"exercise '{label}' (line {exercise.line}) is not marked: end its title with "
+                f"'— code|conceptual, easy|medium|hard' (found {exercise.title!r})"
+            )
         if not solutions:
             found.append(f"exercise '{label}' has no solution")
+        if exercise.kind == "code" and solutions and not any(sol.code_cells for sol in solutions):
+            found.append(f"the code exercise '{label}' has no solution code cell that executes")
+        if (
+            exercise.kind == "conceptual"
+            and solutions
+            and max(sol.words for sol in solutions) < MIN_MODEL_ANSWER_WORDS
+        ):
+            found.append(
+                f"the conceptual exercise '{label}' needs a model answer of at least "
+                f"{MIN_MODEL_ANSWER_WORDS} words in its solution"
+            )
         for sol in solutions:
             if not sol.dropdown:
                 found.append(
@@ -64,6 +92,19 @@ def test_chapter_has_objectives_and_solved_exercises(docname):
     assert not found, f"{docname}.md:\n  " + "\n  ".join(found)
 
 
+def test_the_book_has_enough_exercises_of_every_difficulty():
+    exercises = []
+    for docname in CHAPTERS:
+        s = teaching.structure((ROOT / f"{docname}.md").read_text(encoding="utf-8"))
+        exercises += [s.exercise(label) for label in s.exercises]
+    assert len(exercises) >= MIN_TOTAL, (
+        f"{len(exercises)} exercises in the content chapters; {MIN_TOTAL} needed"
+    )
+    assert {e.difficulty for e in exercises} == set(teaching.DIFFICULTIES)
+    labels = [e.label for e in exercises]
+    assert len(labels) == len(set(labels)), "two exercises share a label"
+
+
 # -- the checker itself ----------------------------------------------------------
 
 GOOD = """\
@@ -84,7 +125,7 @@ Text.
 
 ## Exercises
 
-```{exercise}
+```{exercise} Compute A — code, easy
 :label: ex-a
 
 Do A.
@@ -101,7 +142,7 @@ print("A")
 ```{solution-end}
 ```
 
-:::{exercise}
+:::{exercise} Explain B — conceptual, hard
 :label: ex-b
 
 Do B.
@@ -110,19 +151,61 @@ Do B.
 :::{solution} ex-b
 :class: dropdown
 
-Answer B.
+Answer B. A model answer says why, in enough words for a student to check their own
+reasoning against it: what the interval includes, what it excludes, which assumption
+carries the most weight, and what one would need to know to settle the question.
 :::
+
+```{exercise} Compute C — code, medium
+:label: ex-c
+
+Do C.
+```
+
+```{solution-start} ex-c
+:class: dropdown
+```
+
+```{code-cell} ipython3
+print("C")
+```
+
+```{solution-end}
+```
 """
 
 
 def test_checker_accepts_the_skeleton():
     assert problems(GOOD) == []
     s = teaching.structure(GOOD)
-    assert list(s.exercises) == ["ex-a", "ex-b"]
+    assert list(s.exercises) == ["ex-a", "ex-b", "ex-c"]
     assert [(x.target, x.gated, x.dropdown) for x in s.solutions] == [
         ("ex-a", True, True),
         ("ex-b", False, True),
+        ("ex-c", True, True),
     ]
+    assert [(s.exercise(e).kind, s.exercise(e).difficulty) for e in s.exercises] == [
+        ("code", "easy"),
+        ("conceptual", "hard"),
+        ("code", "medium"),
+    ]
+    assert [(x.code_cells, x.words > 40) for x in s.solutions] == [(1, False), (0, True), (1, False)]
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Plan a trial — code, medium", ("code", "medium")),
+        ("Plan a trial – conceptual, hard", ("conceptual", "hard")),
+        ("Plan a trial - code, easy", ("code", "easy")),
+        ("Plan a trial", None),
+        ("Plan a trial — code", None),
+        ("Plan a trial — code, tricky", None),
+        ("Plan a code, easy trial", None),
+    ],
+)
+def test_marking_reads_the_end_of_the_title(title, expected):
+    assert teaching.marking(title) == expected
 
 
 @pytest.mark.parametrize(
@@ -138,7 +221,7 @@ def test_checker_accepts_the_skeleton():
         ),
         (lambda t: t.split(":::{exercise}")[0], "1 exercise(s)"),
         (
-            lambda t: t.replace(":::{solution} ex-b\n:class: dropdown\n\nAnswer B.\n:::\n", ""),
+            lambda t: re.sub(r":::\{solution\} ex-b\n.*?\n:::\n", "", t, flags=re.S),
             "'ex-b' has no solution",
         ),
         (
@@ -146,7 +229,18 @@ def test_checker_accepts_the_skeleton():
             "not in a dropdown",
         ),
         (lambda t: t.replace("Answer B.", "```python\nprint('B')\n```"), "plain code fence"),
-        (lambda t: t.replace(":::{solution} ex-b", ":::{solution} ex-c"), "targets 'ex-c'"),
+        (lambda t: t.replace(":::{solution} ex-b", ":::{solution} ex-d"), "targets 'ex-d'"),
+        (lambda t: t.replace("Compute A — code, easy", "Compute A"), "'ex-a' (line"),
+        (lambda t: t.replace("— code, easy", "— code, tricky"), "is not marked"),
+        (lambda t: t.replace("— conceptual, hard", "— code, hard"), "no conceptual exercise"),
+        (lambda t: t.replace("— code,", "— conceptual,"), "no code exercise"),
+        (
+            lambda t: t.replace('print("C")', "# nothing to run").replace(
+                "```{code-cell} ipython3\n# nothing", "Words.\n```text\n# nothing"
+            ),
+            "'ex-c' has no solution code cell",
+        ),
+        (lambda t: re.sub(r"Answer B\..*?question\.", "See chapter 3.", t, flags=re.S), "at least 40 words"),
     ],
 )
 def test_checker_catches(change, message):
@@ -168,7 +262,7 @@ def test_strip_solutions_removes_plain_and_gated():
     assert 'print("A")' not in stripped and "Answer B." not in stripped
     assert "solution" not in stripped
     assert "Do A." in stripped and "Do B." in stripped and "- one" in stripped
-    assert list(teaching.structure(stripped).exercises) == ["ex-a", "ex-b"]
+    assert list(teaching.structure(stripped).exercises) == ["ex-a", "ex-b", "ex-c"]
     assert teaching.structure(stripped).solutions == []
 
 
@@ -185,7 +279,7 @@ def test_strip_solutions_rejects_an_unclosed_solution():
 def test_strip_notebook_solutions_drops_cells_inside_gated_solutions():
     nb = jupytext.reads(GOOD, fmt="md:myst")
     code_before = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert code_before == ['print("A")']
+    assert code_before == ['print("A")', 'print("C")']
     stripped = teaching.strip_notebook_solutions(nb)
     assert [c for c in stripped.cells if c.cell_type == "code"] == []
     text = "\n".join(c.source for c in stripped.cells)

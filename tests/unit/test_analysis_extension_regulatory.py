@@ -135,3 +135,137 @@ def test_safety_rows_of_the_book():
 def test_atlas():
     atlas = regulatory.atlas_design(data.load("regulatory_atlas"))
     assert atlas.texts()["atlas_nfl_rise"] == "10"
+
+
+# -- The record at the end of 2026 (issue 13) -------------------------------------
+
+
+def test_week52_implied_p_is_the_normal_reading_of_the_interval():
+    import math
+
+    results = extension.week52_results(data.load("ole_week52"))
+    # by hand: SE = (6.7 - 0.4) / (2 * 1.959964) = 1.607; z = 3.5 / 1.607 = 2.178
+    se = (6.7 - 0.4) / (2 * 1.959964)
+    assert results.p_implied("alsfrs_r") == pytest.approx(math.erfc(3.5 / se / math.sqrt(2)), rel=1e-4)
+    assert results.texts()["w52_p_implied"] == "P = 0.029"
+
+
+def test_extension_registry_record_beside_the_paper():
+    texts = extension.registry_record(data.load("trial_registry")).texts()
+    assert texts["reg_id"] == "NCT03070119" and texts["reg_as_of"] == "22 May 2023"
+    assert texts["reg_enrolled"] == "138"  # everyone from Parts A, B and C, not only VALOR's 95
+    assert texts["reg_completion_estimate"] == "13 Jun 2024" and texts["reg_completed"] == "Aug 2024"
+
+
+def test_long_term_statements_label_each_speaker():
+    statements = data.load("longterm_statements")
+    framed = extension.long_term_statements(statements)
+    table = framed.table()
+    assert set(table["About"]) == set(extension.FRAMING_TOPICS)
+    efs = table[table["Statement (quoted, or paraphrased)"].str.contains("event-free survival")]
+    assert efs["Who says it"].tolist() == ["the sponsor"]
+    assert efs.iloc[0, 2].startswith("“")  # quoted in the release: in quotation marks
+    texts = framed.texts()
+    assert texts["lt_efs_years"] == "3.4" and texts["lt_strength_pct"] == "27%"
+    moved = statements.copy()
+    moved.loc[moved["statement_id"] == "university_half_alive", "speaker"] = "paper"
+    with pytest.raises(ValueError, match="attributed to the paper"):
+        extension.long_term_statements(moved)
+
+
+def test_real_world_cohorts_have_no_control_group():
+    cohorts = data.load("realworld_cohorts")
+    rw = extension.real_world(cohorts)
+    # realworld_cohorts.csv: NfL changes -58, -57.9, -62 (percent)
+    assert rw.texts()["rw_nfl_falls"] == "57.9% to 62%"
+    assert rw.texts()["rw_n_cohorts"] == str(len(cohorts))
+    assert len(rw.table()) == len(cohorts)
+    controlled = cohorts.copy()
+    controlled.loc[0, "comparison"] = "matched natural-history controls"
+    with pytest.raises(ValueError, match="de_eap_multicentre may"):
+        extension.real_world(controlled)
+    rising = cohorts.copy()
+    rising.loc[0, "nfl_change_pct"] = 5.0
+    with pytest.raises(ValueError, match="NfL fell"):
+        extension.real_world(rising)
+
+
+def test_atlas_registry_now_and_as_first_planned():
+    atlas = data.load("atlas_registry")
+    registry = regulatory.atlas_registry(atlas)
+    texts = registry.texts()
+    assert texts["atlas_status"] == "Active, not recruiting" and texts["atlas_as_of"] == "7 Mar 2025"
+    assert (texts["atlas_enrolled"], texts["atlas_planned"]) == ("158", "150")
+    assert (texts["atlas_parts_first"], texts["atlas_parts_now"]) == ("3", "4")
+    assert texts["atlas_completion"] == "7 Aug 2027"
+    table = registry.table().set_index("Fact")
+    assert "Recruiting (as of 1 May 2023)" in table.at["Recruitment status", "Earlier, or as first planned"]
+    assert "Closed (UK) (undated)" in table.at["Recruitment status", "Other sources"]
+    parts = atlas["parameter"] == "design_parts"
+    unchanged = atlas.copy()
+    unchanged.loc[parts & (atlas["version"] == "other"), "value"] = "3"
+    with pytest.raises(ValueError, match="a part was added"):
+        regulatory.atlas_registry(unchanged)
+    disagreeing = atlas.copy()
+    disagreeing.loc[parts & (atlas["source_key"] == "tricals_atlas"), "value"] = "5"
+    with pytest.raises(ValueError, match="disagree on the parts"):
+        regulatory.atlas_registry(disagreeing)
+
+
+def test_approvals_in_date_order_with_both_dates_where_sources_differ():
+    approvals = data.load("approvals")
+    summary = regulatory.approvals_summary(approvals, data.load("longterm_statements"))
+    table = summary.table()
+    assert len(table) == len(approvals)  # nothing merged
+    # China's month-only September 2024 sorts before its 8 October notice and Japan's December
+    assert table["Jurisdiction"].tolist()[:6] == ["United States"] + ["European Union"] * 3 + ["China"] * 2
+    texts = summary.texts()
+    assert (texts["ap_eu_announced"], texts["ap_eu_reported"]) == ("30 May 2024", "31 May 2024")
+    assert (texts["ap_uk"], texts["ap_uk_reported"]) == ("22 Jul 2025", "28 Jul 2025")
+    assert texts["ap_later"] == "China, Japan, Canada, the United Kingdom and South Korea"
+    assert texts["ap_countries_sponsor"] == "44"
+    eu = table[table["Jurisdiction"] == "European Union"]
+    assert eu["The date is"].tolist() == [
+        "the regulator's decision",
+        "the sponsor's announcement",
+        "a news report",
+    ]
+
+
+def test_ema_statements_are_labelled_and_quoted_as_the_data_say():
+    statements = data.load("ema_statements")
+    reasoning = regulatory.ema_reasoning(statements)
+    texts = reasoning.texts()
+    assert texts["ema_epar_benefits"].startswith("“The benefits of Qalsody")
+    assert not texts["ema_raw_data_project"].startswith("“")  # paraphrased
+    assert reasoning.table()["Who"].notna().all()
+    unknown = statements.copy()
+    unknown.loc[0, "source_key"] = "somebody2025"
+    with pytest.raises(KeyError, match="somebody2025"):
+        regulatory.ema_reasoning(unknown)
+
+
+def test_safety_totals_as_reported_and_without_denominators():
+    totals = data.load("safety_totals")
+    summary = regulatory.safety_totals(totals)
+    texts = summary.texts()
+    assert (texts["st_sae_28w_tofersen"], texts["st_sae_28w_placebo"]) == ("18%", "14%")
+    assert (texts["st_sae_12m"], texts["st_stop_12m"], texts["st_deaths_12m"]) == ("36.5%", "17.3%", "14")
+    assert set(summary.table()["Out of"]) == {regulatory.NOT_REPORTED}
+    counted = totals.copy()
+    counted.loc[0, ["n", "denominator"]] = [13, 72]
+    with pytest.raises(ValueError, match="rows 2 do"):
+        regulatory.safety_totals(counted)
+
+
+def test_question_two_brought_in_the_biomarkers():
+    questions = data.load("adcom_questions")
+    texts = regulatory.committee_questions(questions).texts()
+    assert "with additional supporting results from the effects on relevant biomarkers" in texts["q2_wording"]
+    assert "'convincing evidence" in texts["q2_wording"]
+    changed = questions.copy()
+    changed.loc[
+        (changed["question"] == 2) & (changed["source_key"] == "thefly2023briefing"), "includes_biomarkers"
+    ] = "no"
+    with pytest.raises(ValueError, match="included the biomarker results"):
+        regulatory.committee_questions(changed)

@@ -10,7 +10,13 @@ chapters that use it:
   trial length, events, heterogeneity, enrichment);
 - :mod:`valor.analysis.biomarkers`: the biomarkers and the lagged-effect model;
 - :mod:`valor.analysis.extension`: the open-label extension (delayed start);
-- :mod:`valor.analysis.regulatory`: dates, votes, ATLAS and safety.
+- :mod:`valor.analysis.regulatory`: dates, votes, ATLAS, approvals, the EU regulators'
+  reasoning and safety;
+- :mod:`valor.analysis.record`: "as of" dates from the data, and how far the sources
+  settle the questions of method the chapters raise;
+- :mod:`valor.analysis.synthetic`: analyses of the SYNTHETIC trial of
+  :mod:`valor.synthetic` (invented participants, not VALOR's);
+- :mod:`valor.analysis.explorer`: the what-if explorer's grid of powers.
 
 Every function takes validated tables (``valor.data.load``) or other results and
 returns a :class:`~valor.analysis.result.Result`: plain numbers that print

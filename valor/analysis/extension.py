@@ -1,8 +1,10 @@
 """The open-label extension: early against delayed start, participation, long-term
-follow-up and the hazard ratios of two data cuts.
+follow-up and how it was framed, the hazard ratios of two data cuts, the extension's
+registry record, and the cohorts treated outside trials.
 
 Chapter: *The open-label extension* (also the introduction, the lessons and the fact
-check). Light: pandas only, no SciPy.
+check). Light: pandas only; SciPy (through :mod:`valor.stats`) is loaded only when the
+P value a published interval implies is computed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from valor import data, fmt, labels
+from valor.analysis import record
 from valor.analysis.result import Result
+from valor.book import cite
 
 COMPOSITE = "death, permanent ventilation or withdrawal for progression"
 
@@ -73,6 +77,14 @@ class Week52(Result):
     def _row(self, endpoint, comparison="difference"):
         return data.row(self.verified, endpoint=endpoint, comparison=comparison)
 
+    def p_implied(self, endpoint: str) -> float:
+        """The two-sided P value a symmetric, normal-theory 95% interval implies for no
+        difference: what the interval says, not which analysis produced the reported P."""
+        from valor import stats  # SciPy: loaded only here, so importing this module stays light
+
+        row = self._row(endpoint)
+        return float(stats.p_from_ci(row["estimate"], row["ci_low"], row["ci_high"]))
+
     def texts(self) -> dict[str, str]:
         return {
             "w52_week": fmt.integer(self.week),
@@ -87,6 +99,7 @@ class Week52(Result):
             "w52_svc_ci": fmt.ci(self._row("svc")["ci_low"], self._row("svc")["ci_high"]),
             "w52_diff": _estimate_ci(self._row("alsfrs_r")),
             "w52_p": fmt.p_reported(self._row("alsfrs_r")["p_value"]),
+            "w52_p_implied": fmt.p_value(self.p_implied("alsfrs_r"), 3),
             "w52_svc": _estimate_ci(self._row("svc")),
             "w52_svc_p": fmt.p_reported(self._row("svc")["p_value"]),
             "w52_alsaq5": fmt.num(self._row("alsaq5")["estimate"]),
@@ -243,3 +256,157 @@ class HazardRatios(Result):
 def hazard_ratio_summary(hazard_ratios: pd.DataFrame) -> HazardRatios:
     """``data/hazard_ratios.csv``, kept apart by data cut (never pooled)."""
     return HazardRatios(hazard_ratios)
+
+
+@dataclass(frozen=True, repr=False)
+class RegistryRecord(Result):
+    """The extension (NCT03070119) in the registry, beside what the long-term paper reports."""
+
+    rows: pd.DataFrame  # the OLE rows of data/trial_registry.csv
+
+    def _value(self, parameter: str, version: str = "registry record") -> str:
+        return record.registry_value(record.registry_fact(self.rows, parameter, version))
+
+    def texts(self) -> dict[str, str]:
+        status = record.registry_fact(self.rows, "recruitment_status", "registry record")  # dates the version
+        return {
+            "reg_id": str(status["registry_id"]),
+            "reg_as_of": record.date_text(status["as_of"]),
+            "reg_enrolled": self._value("enrolment"),
+            "reg_masking": self._value("allocation_masking"),
+            "reg_completion_estimate": self._value("study_completion"),
+            "reg_completed": self._value("study_completion", "other"),
+            "reg_primary_outcome": self._value("primary_outcome"),
+            "reg_results": self._value("results_posted").lower(),
+        }
+
+
+def registry_record(trial_registry: pd.DataFrame) -> RegistryRecord:
+    """The extension's rows of ``data/trial_registry.csv``."""
+    return RegistryRecord(trial_registry[trial_registry["trial"] == "OLE"].reset_index(drop=True))
+
+
+SPEAKERS = {
+    "paper": "the paper (abstract)",
+    "sponsor": "the sponsor",
+    "university": "the university (press summary)",
+    "news": "a news report",
+}
+# The statements set side by side (what the results mean), in the order shown.
+FRAMING_TOPICS = ("significance", "function", "responders", "survival", "biomarker")
+
+
+@dataclass(frozen=True, repr=False)
+class LongTermStatements(Result):
+    """What the long-term report (2025) says, and how the sponsor, the university and the
+    news framed it: each statement labelled with who makes it, never merged."""
+
+    rows: pd.DataFrame  # data/longterm_statements.csv
+
+    def statement(self, statement_id: str) -> pd.Series:
+        return data.row(self.rows, statement_id=statement_id)
+
+    def texts(self) -> dict[str, str]:
+        strength = self.statement("sponsor_strength_27pct")
+        return {
+            "lt_published": record.statement_text(self.statement("news_published")),
+            "lt_efs_years": fmt.num(self.statement("sponsor_event_free_survival")["value"]),
+            "lt_efs_quote": record.statement_text(self.statement("sponsor_event_free_survival")),
+            "lt_numerical_quote": record.statement_text(self.statement("sponsor_numerical")),
+            "lt_strength_pct": fmt.percent(strength["value"] / 100),
+            "lt_quarter": record.statement_text(self.statement("university_quarter")),
+            "lt_half_alive": record.statement_text(self.statement("university_half_alive")),
+            "lt_not_powered": record.statement_text(self.statement("news_not_powered")),
+            "lt_not_significant": record.statement_text(self.statement("university_not_significant")),
+            "lt_eap_eu": record.statement_text(self.statement("sponsor_eap_eu")),
+        }
+
+    def table(self) -> pd.DataFrame:
+        """The framings side by side: what they are about, who says it, the statement."""
+        shown = self.rows[self.rows["topic"].isin(FRAMING_TOPICS)]
+        shown = shown.sort_values("topic", key=lambda t: t.map(FRAMING_TOPICS.index), kind="stable")
+        return pd.DataFrame(
+            {
+                "About": shown["topic"],
+                "Who says it": shown["speaker"].map(SPEAKERS),
+                "Statement (quoted, or paraphrased)": [record.statement_text(r) for _, r in shown.iterrows()],
+                "Source": [f"{cite(r.source_key)}, {r.source_location}" for r in shown.itertuples()],
+            }
+        )
+
+
+def long_term_statements(statements: pd.DataFrame) -> LongTermStatements:
+    """``data/longterm_statements.csv``. The chapter presents the event-free-survival figure
+    as the sponsor's alone; this refuses data in which the paper makes it."""
+    claimed_by = set(statements.loc[statements["topic"] == "survival", "speaker"])
+    if "paper" in claimed_by:
+        raise ValueError(
+            "data/longterm_statements.csv: the chapter says the paper's own survival figures could "
+            "not be read; a survival statement is now attributed to the paper: rewrite the section"
+        )
+    return LongTermStatements(statements)
+
+
+def _percent_as_reported(x) -> str:
+    x = float(x)
+    return f"{fmt.num(x, 0 if x.is_integer() else 1)}%"
+
+
+@dataclass(frozen=True, repr=False)
+class RealWorld(Result):
+    """Cohorts treated outside trials: what each reports, and what it is compared against."""
+
+    rows: pd.DataFrame  # data/realworld_cohorts.csv
+
+    def texts(self) -> dict[str, str]:
+        nfl = self.rows["nfl_change_pct"].dropna()  # percent changes, all negative (checked)
+        analysed = self.rows["n_analysed"].dropna()
+        return {
+            "rw_n_cohorts": fmt.integer(len(self.rows)),
+            "rw_n_countries": fmt.integer(self.rows["country"].nunique()),
+            "rw_nfl_falls": f"{_percent_as_reported(-nfl.max())} to {_percent_as_reported(-nfl.min())}",
+            "rw_n_analysed_range": f"{fmt.integer(analysed.min())} to {fmt.integer(analysed.max())}",
+        }
+
+    def table(self) -> pd.DataFrame:
+        def people(r):
+            treated = "—" if fmt.missing(r.n_treated) else fmt.integer(r.n_treated)
+            analysed = "—" if fmt.missing(r.n_analysed) else fmt.integer(r.n_analysed)
+            return f"{treated} / {analysed}"
+
+        return pd.DataFrame(
+            {
+                "Cohort": [f"{r.country}: {r.setting}" for r in self.rows.itertuples()],
+                "Treated / analysed": [people(r) for r in self.rows.itertuples()],
+                "Follow-up": self.rows["follow_up"],
+                "NfL change": [
+                    "—"
+                    if fmt.missing(r.nfl_change_pct)
+                    else f"{_percent_as_reported(r.nfl_change_pct)} ({r.nfl_matrix})"
+                    for r in self.rows.itertuples()
+                ],
+                "Findings as reported": self.rows["functional_finding"],
+                "Compared with": self.rows["comparison"],
+                "Source": [f"{cite(r.source_key)}, {r.source_location}" for r in self.rows.itertuples()],
+            }
+        )
+
+
+UNCONTROLLED = ("within-patient", "none")  # how each comparison may begin: no control group
+
+
+def real_world(cohorts: pd.DataFrame) -> RealWorld:
+    """``data/realworld_cohorts.csv``. The chapter says none of these cohorts has a control
+    group, and that NfL fell wherever a cohort gives a figure; this refuses data in which
+    either is wrong."""
+    if not (cohorts["nfl_change_pct"].dropna() < 0).all():
+        raise ValueError(
+            "data/realworld_cohorts.csv: the chapter says NfL fell in every cohort giving a figure"
+        )
+    controlled = cohorts[~cohorts["comparison"].str.startswith(UNCONTROLLED)]
+    if len(controlled):
+        raise ValueError(
+            "data/realworld_cohorts.csv: the chapter says no cohort has a control group, but "
+            f"{', '.join(controlled['cohort_id'])} may: rewrite the section"
+        )
+    return RealWorld(cohorts)

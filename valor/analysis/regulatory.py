@@ -1,5 +1,6 @@
-"""After VALOR: dates, the advisory committee's votes, ATLAS, and serious neurologic
-events as each source reports them.
+"""After VALOR: dates, the advisory committee's questions and votes, ATLAS as planned and
+as registered now, approvals around the world, the European regulators' reasoning, and
+safety (serious neurologic events, and overall totals) as each source reports it.
 
 Chapter: *After VALOR: approval on a biomarker* (also the lessons). Light: pandas
 only, no SciPy.
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from valor import data, fmt
+from valor.analysis import record
 from valor.analysis.result import Result
 from valor.book import cite
 
@@ -88,9 +90,9 @@ def committee_votes(votes: pd.DataFrame) -> Votes:
 
 @dataclass(frozen=True, repr=False)
 class Atlas(Result):
-    """ATLAS, the confirmatory trial in presymptomatic carriers."""
+    """ATLAS's randomisation trigger, dose and primary-endpoint window (its size, planned and
+    registered, is in :class:`AtlasRegistry`)."""
 
-    planned_n: int
     nfl_rise: float  # pg/ml
     nfl_level: float  # pg/ml
     dose_mg: float
@@ -98,7 +100,6 @@ class Atlas(Result):
 
     def texts(self) -> dict[str, str]:
         return {
-            "atlas_n": fmt.integer(self.planned_n),
             "atlas_nfl_rise": fmt.integer(self.nfl_rise),
             "atlas_nfl_level": fmt.integer(self.nfl_level),
             "atlas_dose": fmt.integer(self.dose_mg),
@@ -113,7 +114,6 @@ def atlas_design(atlas: pd.DataFrame) -> Atlas:
         return data.parameter(atlas, name)
 
     return Atlas(
-        int(p("planned_n")),
         p("nfl_rise_pg_ml"),
         p("nfl_level_pg_ml"),
         p("dose_mg"),
@@ -205,3 +205,294 @@ class Safety(Result):
 def safety_reports(safety: pd.DataFrame) -> Safety:
     """``data/safety_serious_neuro.csv``."""
     return Safety(safety)
+
+
+# -- The record at the end of 2026 (issue 13) -------------------------------------
+
+ATLAS_FACTS = {
+    "recruitment_status": "Recruitment status",
+    "enrolment": "Participants",
+    "design_parts": "Parts of the design",
+    "study_start": "Study start",
+    "study_completion": "Study completion",
+    "results_posted": "Results in the registry",
+}
+ATLAS_COLUMNS = {
+    "Registry now": ("registry current",),
+    "Earlier, or as first planned": ("registry earlier", "original plan"),
+    "Other sources": ("other",),
+}
+CURRENT = "registry current"
+
+
+@dataclass(frozen=True, repr=False)
+class AtlasRegistry(Result):
+    """ATLAS (NCT04856982) as the registry gives it now, as first planned, and as other
+    sources describe it; each value with the date its source was current."""
+
+    rows: pd.DataFrame  # data/atlas_registry.csv
+
+    def current(self, parameter: str) -> pd.Series:
+        return record.registry_fact(self.rows, parameter, CURRENT)
+
+    @property
+    def parts_now(self) -> int:
+        """The number of parts the later (non-registry) descriptions give; they must agree."""
+        parts = set(
+            self.rows.query("parameter == 'design_parts' and version == 'other'")["value"].astype(int)
+        )
+        if len(parts) != 1:
+            raise ValueError(
+                f"data/atlas_registry.csv: the later sources disagree on the parts: {sorted(parts)}"
+            )
+        return parts.pop()
+
+    def texts(self) -> dict[str, str]:
+        def value(parameter, version=CURRENT, **where):
+            return record.registry_value(record.registry_fact(self.rows, parameter, version, **where))
+
+        return {
+            "atlas_id": value("registry_id"),
+            "atlas_status": value("recruitment_status"),
+            "atlas_as_of": record.date_text(self.current("recruitment_status")["as_of"]),
+            "atlas_enrolled": value("enrolment"),
+            "atlas_planned": value("enrolment", "original plan", source_key="neals2023atlas"),
+            "atlas_earlier_status": value("recruitment_status", "registry earlier"),
+            "atlas_earlier_as_of": record.date_text(
+                record.registry_fact(self.rows, "recruitment_status", "registry earlier")["as_of"]
+            ),
+            "atlas_start": value("study_start"),
+            "atlas_completion": value("study_completion"),
+            "atlas_results": value("results_posted").lower(),
+            "atlas_parts_first": value("design_parts", "original plan"),
+            "atlas_parts_first_date": record.date_text(
+                record.registry_fact(self.rows, "design_parts", "original plan")["as_of"]
+            ),
+            "atlas_parts_now": fmt.integer(self.parts_now),
+            "atlas_part_a": value("planned_part_a", "other"),
+            "atlas_part_bc": value("planned_part_bc", "other"),
+            "atlas_part_d": value("planned_part_d", "other"),
+        }
+
+    def table(self) -> pd.DataFrame:
+        """The facts that changed or could change, version by version (never merged)."""
+        return record.registry_table(self.rows, ATLAS_FACTS, ATLAS_COLUMNS)
+
+
+def atlas_registry(atlas: pd.DataFrame) -> AtlasRegistry:
+    """``data/atlas_registry.csv``. The chapter says a part was added to the design first
+    planned; this refuses data in which the later descriptions do not give more parts."""
+    registry = AtlasRegistry(atlas)
+    first = int(record.registry_fact(atlas, "design_parts", "original plan")["value"])
+    if registry.parts_now <= first:
+        raise ValueError(
+            "data/atlas_registry.csv: the chapter says a part was added to the design; the later "
+            f"sources give {registry.parts_now} parts against {first} first planned"
+        )
+    return registry
+
+
+DATE_KINDS = {
+    "decision": "the regulator's decision",
+    "announcement": "the sponsor's announcement",
+    "news report": "a news report",
+    "panel recommendation": "the panel's meeting",
+    "launch": "the launch",
+}
+# The rows the prose quotes: text key -> (jurisdiction, event, source key)
+QUOTED_APPROVALS = {
+    "eu_opinion": ("European Union", "positive opinion", "ema2024epar"),
+    "eu_announced": ("European Union", "approval", "biogen2024ecpr"),
+    "eu_reported": ("European Union", "approval", "biogen2024eu"),
+    "japan_panel": ("Japan", "panel recommendation", "nhk2024panel"),
+    "japan": ("Japan", "approval", "biogenjapan2024approval"),
+    "china_reported": ("China", "approval", "cgtn2025china"),
+    "china_notice": ("China", "approval", "wxredian2024nmpa"),
+    "china_launch": ("China", "launch", "cgtn2025china"),
+    "canada": ("Canada", "approval", "biogencanada2025"),
+    "uk": ("United Kingdom", "approval", "mhra2025tofersen"),
+    "uk_reported": ("United Kingdom", "approval", "mndassoc2025mhra"),
+    "korea": ("South Korea", "approval", "mfds2025korea"),
+}
+FIRST_TWO = ("United States", "European Union")
+
+
+@dataclass(frozen=True, repr=False)
+class Approvals(Result):
+    """Decisions on tofersen by jurisdiction, in date order, each with the kind of date."""
+
+    rows: pd.DataFrame  # data/approvals.csv, in date order
+    countries_by_sponsor: int  # the sponsor's count of countries with an approval
+
+    def date(self, key: str) -> str:
+        jurisdiction, event, source_key = QUOTED_APPROVALS[key]
+        r = data.row(self.rows, jurisdiction=jurisdiction, event=event, source_key=source_key)
+        return fmt.date(r["year"], r["month"], r["day"])
+
+    @property
+    def later_jurisdictions(self) -> list[str]:
+        """Jurisdictions with an approval other than the US and the EU, by first approval."""
+        approved = self.rows[(self.rows["event"] == "approval") & ~self.rows["jurisdiction"].isin(FIRST_TWO)]
+        return list(dict.fromkeys(approved["jurisdiction"]))
+
+    def texts(self) -> dict[str, str]:
+        later = ["the " + j if j == "United Kingdom" else j for j in self.later_jurisdictions]
+        return {f"ap_{key}": self.date(key) for key in QUOTED_APPROVALS} | {
+            "ap_n_later": fmt.integer(len(later)),
+            "ap_later": ", ".join(later[:-1]) + " and " + later[-1],
+            "ap_countries_sponsor": fmt.integer(self.countries_by_sponsor),
+        }
+
+    def table(self) -> pd.DataFrame:
+        """Every row, in date order: where sources give different dates, both stand."""
+        return pd.DataFrame(
+            {
+                "Jurisdiction": self.rows["jurisdiction"],
+                "Body": self.rows["agency"],
+                "What": [f"{r.event}: {r.approval_type}" for r in self.rows.itertuples()],
+                "Date": [fmt.date(r.year, r.month, r.day) for r in self.rows.itertuples()],
+                "The date is": self.rows["date_kind"].map(DATE_KINDS),
+                "Source": self.rows["source_key"].map(cite),
+            }
+        )
+
+
+def approvals_summary(approvals: pd.DataFrame, longterm_statements: pd.DataFrame) -> Approvals:
+    """``data/approvals.csv`` in date order (a date known to the month only sorts
+    mid-month), and the sponsor's count of countries from ``data/longterm_statements.csv``."""
+    order = sorted(approvals.index, key=lambda i: event_date(approvals.loc[i]))
+    countries = data.value(longterm_statements, "value", statement_id="sponsor_44_countries")
+    return Approvals(approvals.loc[order].reset_index(drop=True), int(countries))
+
+
+EMA_SPEAKERS = {
+    "ema2024epar": "EMA: public assessment report, overview",
+    "haberkamp2024lancetneurol": "EMA and CHMP authors: commentary in Lancet Neurology",
+    "biogen2024ecpr": "The sponsor: release on the EU authorisation",
+    "lifesciencehistory2024": "The sponsor: release on the EU authorisation, as restated",
+}
+
+
+@dataclass(frozen=True, repr=False)
+class EmaReasoning(Result):
+    """The European regulators' reasoning, and the sponsor's account, statement by statement."""
+
+    rows: pd.DataFrame  # data/ema_statements.csv
+
+    def statement(self, statement_id: str) -> str:
+        return record.statement_text(data.row(self.rows, statement_id=statement_id))
+
+    def texts(self) -> dict[str, str]:
+        return {f"ema_{sid}": self.statement(sid) for sid in self.rows["statement_id"]}
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "Who": self.rows["source_key"].map(EMA_SPEAKERS),
+                "About": self.rows["topic"],
+                "Statement (quoted, or paraphrased)": [
+                    record.statement_text(r) for _, r in self.rows.iterrows()
+                ],
+                "Source": [f"{cite(r.source_key)}, {r.source_location}" for r in self.rows.itertuples()],
+            }
+        )
+
+
+def ema_reasoning(statements: pd.DataFrame) -> EmaReasoning:
+    """``data/ema_statements.csv``, each statement labelled with who makes it."""
+    unknown = sorted(set(statements["source_key"]) - set(EMA_SPEAKERS))
+    if unknown:
+        raise KeyError(
+            f"data/ema_statements.csv: no speaker known for source {', '.join(unknown)} "
+            "(valor.analysis.regulatory.EMA_SPEAKERS)"
+        )
+    return EmaReasoning(statements)
+
+
+# The rows the prose quotes: text key -> (report data cut, measure, arm)
+QUOTED_TOTALS = {
+    "sae_28w_tofersen": ("July 2021", "serious adverse events", "tofersen"),
+    "sae_28w_placebo": ("July 2021", "serious adverse events", "placebo"),
+    "stop_28w_tofersen": ("July 2021", "discontinued for an adverse event", "tofersen"),
+    "sae_12m": ("January 2022", "serious adverse events", "tofersen"),
+    "stop_12m": ("January 2022", "discontinued for an adverse event", "tofersen"),
+    "deaths_12m": ("January 2022", "deaths", "tofersen"),
+}
+
+
+def reported_figure(row: pd.Series) -> str:
+    """A count or the printed percentage, whichever the report gives."""
+    return printed_percent(row) if fmt.missing(row["n"]) else count_text(row)
+
+
+@dataclass(frozen=True, repr=False)
+class SafetyTotals(Result):
+    """Serious adverse events, discontinuations and deaths, report by report (never pooled)."""
+
+    rows: pd.DataFrame  # data/safety_totals.csv
+
+    def texts(self) -> dict[str, str]:
+        def figure(cut, measure, arm):
+            return reported_figure(data.row(self.rows, data_cut=cut, measure=measure, arm=arm))
+
+        return {f"st_{key}": figure(*where) for key, where in QUOTED_TOTALS.items()} | {
+            "st_n_reports": fmt.integer(self.rows["report"].nunique()),
+        }
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "Report": [f"{r.report} {cite(r.source_key)}" for r in self.rows.itertuples()],
+                "Population (data cut)": [f"{r.population} ({r.data_cut})" for r in self.rows.itertuples()],
+                "Measure": self.rows["measure"],
+                "Arm": self.rows["arm"],
+                "As reported": [reported_figure(r) for _, r in self.rows.iterrows()],
+                "Out of": [
+                    NOT_REPORTED if fmt.missing(d) else fmt.integer(d) for d in self.rows["denominator"]
+                ],
+            }
+        )
+
+
+def safety_totals(totals: pd.DataFrame) -> SafetyTotals:
+    """``data/safety_totals.csv``. The chapter says none of these reports gives the number
+    of people a figure refers to; this refuses data in which one does."""
+    with_denominator = totals[totals["denominator"].notna()]
+    if len(with_denominator):
+        raise ValueError(
+            "data/safety_totals.csv: the chapter says no report gives a denominator, but rows "
+            f"{', '.join(str(i + 2) for i in with_denominator.index)} do: rewrite the sentence"
+        )
+    return SafetyTotals(totals)
+
+
+BRIEFING_QUOTE = "thefly2023briefing"  # the briefing document's words, as a news report quotes them
+
+
+@dataclass(frozen=True, repr=False)
+class CommitteeQuestions(Result):
+    """The two questions put to the advisory committee, in the briefing document's words as
+    quoted, and as reporters paraphrased them."""
+
+    rows: pd.DataFrame  # data/adcom_questions.csv
+
+    def question(self, number: int, source_key: str = BRIEFING_QUOTE) -> pd.Series:
+        return data.row(self.rows, question=number, source_key=source_key)
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "q1_wording": self.question(1)["wording"],
+            "q2_wording": self.question(2)["wording"],
+        }
+
+
+def committee_questions(questions: pd.DataFrame) -> CommitteeQuestions:
+    """``data/adcom_questions.csv``. The chapters say question 2 brought in the biomarker
+    results; this refuses data in which its briefing-document wording does not."""
+    result = CommitteeQuestions(questions)
+    if result.question(2)["includes_biomarkers"] != "yes":
+        raise ValueError(
+            "data/adcom_questions.csv: the chapters say question 2 included the biomarker results; "
+            f"the row from {BRIEFING_QUOTE} no longer says so"
+        )
+    return result
