@@ -108,8 +108,12 @@ def check_shown_result(tab, faster):
         return
     share = int(match[1]) / 100
     assert int(match[3]) == point["weeks"]
-    low, high = (power_of(faster, s, point["weeks"], point["n"], point["lag"]) for s in (share - 0.005, share + 0.005))
-    assert low <= assumptions.TARGET_POWER <= high, f"{point}: {share:.0%} does not reach the target power there"
+    low, high = (
+        power_of(faster, s, point["weeks"], point["n"], point["lag"]) for s in (share - 0.005, share + 0.005)
+    )
+    assert low <= assumptions.TARGET_POWER <= high, (
+        f"{point}: {share:.0%} does not reach the target power there"
+    )
     model = biomarkers.lag_model(faster).with_(effect=share, delay=point["lag"])
     points = float(lagged.expected_difference(model, [point["weeks"]])[0])
     assert abs(float(match[2].replace("\u2212", "-")) - points) <= 0.005 * abs(points / share) + 0.05
@@ -118,7 +122,12 @@ def check_shown_result(tab, faster):
 def test_the_default_scenario_is_the_faster_stratum_with_equal_arms(live, faster):
     tab, *_ = live
     point = scenario(tab)
-    assert point == {"effect": assumptions.BENCHMARK_SLOWING, "weeks": faster.week, "n": faster.n // 2, "lag": 0}
+    assert point == {
+        "effect": assumptions.BENCHMARK_SLOWING,
+        "weeks": faster.week,
+        "n": faster.n // 2,
+        "lag": 0,
+    }
     check_shown_result(tab, faster)
 
 
@@ -132,7 +141,10 @@ def test_moving_the_effect_with_the_keyboard_shows_the_valor_value(live, faster)
     assert point["effect"] == pytest.approx(assumptions.BENCHMARK_SLOWING + 0.1)
     assert shown(tab) != before
     check_shown_result(tab, faster)
-    assert tab.get_attribute("#vx-effect", "aria-valuetext") == f"{fmt.percent(point['effect'])} of the placebo decline"
+    assert (
+        tab.get_attribute("#vx-effect", "aria-valuetext")
+        == f"{fmt.percent(point['effect'])} of the placebo decline"
+    )
     assert tab.inner_text("#vx-effect-value") == tab.get_attribute("#vx-effect", "aria-valuetext")
 
 
@@ -189,9 +201,9 @@ def test_without_javascript_the_default_scenario_and_the_tables_stand(session, f
         assert not tab.locator("form.vx-controls").is_visible()
         check_shown_result(tab, faster)
         assert tab.locator("table").count() >= 2
-        assert expected_power(faster, assumptions.BENCHMARK_SLOWING, faster.week, faster.n // 2, 0) in tab.inner_text(
-            "table >> nth=0"
-        )
+        assert expected_power(
+            faster, assumptions.BENCHMARK_SLOWING, faster.week, faster.n // 2, 0
+        ) in tab.inner_text("table >> nth=0")
     finally:
         tab.context.close()
 
