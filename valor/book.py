@@ -19,6 +19,7 @@ caption and ``:name:``, around a ``glue:md`` directive showing the table glued b
 from __future__ import annotations
 
 _glued: dict[str, str] = {}  # key -> text or Markdown glued in this kernel
+_figures: dict = {}  # key -> figure glued in this kernel, for show_figure
 
 
 def _glue(key: str, value) -> None:
@@ -75,7 +76,18 @@ def glue_figure(key: str, fig) -> None:
     import matplotlib.pyplot as plt
 
     _glue(key, fig)
+    _figures[key] = fig
     plt.close(fig)
+
+
+def show_figure(key: str) -> None:
+    """Show a figure glued in this kernel as an ordinary output (the notebook packs' cells
+    in place of ``glue:figure`` directives)."""
+    from IPython.display import display
+
+    if key not in _figures:
+        raise KeyError(f"show_figure('{key}'): no figure glued under that name in this kernel yet")
+    display(_figures[key])
 
 
 def glue_markdown(key: str, text: str) -> str:
