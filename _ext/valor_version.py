@@ -1,7 +1,9 @@
-"""Show the book's version (set once, in valor/__init__.py) on every page."""
+"""Show the book's version (set once, in valor/__init__.py) and, when _config.yml names it
+(``repository.url``), its source repository on every page."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -18,10 +20,12 @@ def _config_inited(app, config):
     version = book_version(app.srcdir)
     config.version = config.release = version
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = (
-        f'<p class="valor-version">Version <span class="valor-version-number">'
-        f"{version}</span> of this book.</p>"
-    )
+    footer = f'<p class="valor-version">Version <span class="valor-version-number">{version}</span> of this book.</p>'
+    repository = options.get("repository_url")  # _config.yml's repository.url (Jupyter Book puts it here)
+    if repository:
+        url = html.escape(repository)
+        footer += f'<p class="valor-repository">Source, data and code: <a href="{url}">{url}</a></p>'
+    options["extra_footer"] = footer
     config.html_theme_options = options
     config.html_context = {**(config.html_context or {}), "valor_version": version}
 

@@ -198,3 +198,27 @@ def test_student_pack_has_no_solution(unpacked):
     leaked = [p for p in phrases if p in student]
     assert not leaked, f"solutions in the student pack: {leaked[:3]}"
     assert not any("instructor_guide" in name or "answer_key" in name for name in names)
+
+
+def test_each_table_downloads_with_its_manifest_entry():
+    import csv
+
+    import yaml
+
+    site = sites.site("reader")
+    page = BeautifulSoup((site / "chapters" / "data.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["href"] for a in page.select("table.valor-data-tables a[href]")}
+    manifest = yaml.safe_load((ROOT / "data" / "manifest.yml").read_text(encoding="utf-8"))
+    assert len(manifest["tables"]) >= 20
+    for name, entry in manifest["tables"].items():
+        csv_link, entry_link = (
+            f"../_downloads/data/{entry['file']}",
+            f"../_downloads/data/{name}.manifest.yml",
+        )
+        assert {csv_link, entry_link} <= links, f"the data page does not link {name}"
+        served = (site / "chapters" / csv_link).resolve()
+        assert served.read_bytes() == (ROOT / "data" / entry["file"]).read_bytes()
+        with open(served, newline="", encoding="utf-8") as handle:
+            assert {"source_key", "source_location", "confidence"} <= set(next(csv.reader(handle)))
+        described = yaml.safe_load((site / "chapters" / entry_link).resolve().read_text(encoding="utf-8"))
+        assert described["tables"] == {name: entry} and "source_key" in described["provenance_columns"]
