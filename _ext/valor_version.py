@@ -26,6 +26,9 @@ def _config_inited(app, config):
         url = html.escape(repository)
         footer += f'<p class="valor-repository">Source, data and code: <a href="{url}">{url}</a></p>'
     options["extra_footer"] = footer
+    # {{ repository_sentence }} in a page (the introduction): the same address, or nothing
+    sentence = f" The book's source, data and code are at <{repository}>." if repository else ""
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_sentence": sentence}
     config.html_theme_options = options
     config.html_context = {**(config.html_context or {}), "valor_version": version}
 
