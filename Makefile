@@ -16,7 +16,7 @@ AXE := node_modules/axe-core/axe.min.js
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: book test test-fast lint data golden clean help browser axe student pdf release bump changelog bench lock mutants
+.PHONY: book test test-fast lint data golden clean help browser axe student pdf release bump changelog bench lock mutants packs
 
 help:
 	@echo "make book      build the book into _build/html (only changed chapters re-execute)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-fast the unit tests of the science only (seconds)"
 	@echo "make student   build the student edition (no solutions) into _build/student/html"
 	@echo "make pdf       print the whole book to _build/pdf/ with Debian's chromium"
+	@echo "make packs     remake the notebook packs of the last build (make book makes them too)"
 	@echo "make data      validate every table in data/"
 	@echo "make golden    re-record the glued values after a deliberate data change"
 	@echo "make bench     time builds (clean, floor book, edits), make test, each notebook; page weights"
@@ -61,6 +62,11 @@ book: $(BOOK_STAMP)
 
 student: $(BOOK_STAMP)
 	$(PY) -m booktools.build --edition student
+
+# The notebook packs (booktools/pack.py) of the last build, into _build/html/_downloads/.
+packs: $(BOOK_STAMP)
+	$(PY) -m booktools.pack --edition reader
+	$(PY) -m booktools.pack --edition student
 
 pdf: $(BOOK_STAMP) browser
 	$(PY) -m booktools.pdf

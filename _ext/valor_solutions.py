@@ -1,4 +1,6 @@
-"""The student edition: pages written without any solution.
+"""The student edition: pages written without any solution, and the pages for
+instructors (``booktools.pack.INSTRUCTOR_PAGES``: the instructor guide, the answer
+key) written with their title and a note only.
 
 ``student_edition = True`` (the student edition's only setting) leaves every
 solution out of the pages as they are written (``doctree-resolved``, so also out of
@@ -84,10 +86,34 @@ def hides_solutions(config) -> bool:
     return bool(config.student_edition or config.hide_solutions)
 
 
+INSTRUCTORS_ONLY = (
+    "This page is for instructors: it is part of the reader edition of the book, not of the student edition."
+)
+
+
+def is_for_instructors(docname: str) -> bool:
+    from booktools.pack import INSTRUCTOR_PAGES
+
+    return docname in INSTRUCTOR_PAGES
+
+
 def _leave_out_solutions(app, doctree, docname):
-    if app.config.student_edition:
-        for solution in list(doctree.findall(solution_node)):  # gated ones are merged by now
-            solution.parent.remove(solution)
+    if not app.config.student_edition:
+        return
+    for solution in list(doctree.findall(solution_node)):  # gated ones are merged by now
+        solution.parent.remove(solution)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if is_for_instructors(docname) and section is not None:
+        # the page stays (every other page's navigation links it) with its title only
+        section.children = [child for child in section.children if isinstance(child, nodes.title)]
+        section += nodes.paragraph("", INSTRUCTORS_ONLY)
+
+
+def _no_outline_for_instructors(app, pagename, templatename, context, doctree):
+    # the page's outline ("On this page") comes from what was read, not from the written page
+    if app.config.student_edition and is_for_instructors(pagename):
+        context["toc"] = ""
+        context["display_toc"] = False
 
 
 def setup(app):
@@ -96,6 +122,7 @@ def setup(app):
     # "html": changing it rewrites the pages; the environment (what was read) stays.
     app.add_config_value("student_edition", False, "html", bool)
     app.connect("doctree-resolved", _leave_out_solutions, priority=100)
+    app.connect("html-page-context", _no_outline_for_instructors, priority=400)
     app.add_node(hidden_solution_start)
     app.add_directive("solution-start", SolutionStartOrMarker, override=True)
     app.add_transform(RemoveHiddenGatedSolutions)

@@ -1,7 +1,9 @@
-"""Show the book's version (set once, in valor/version.py) on every page."""
+"""Show the book's version (set once, in valor/version.py) and, when _config.yml names it
+(``repository.url``), its source repository on every page."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -19,10 +21,15 @@ def _config_inited(app, config):
     # Not config.version/release: Sphinx re-reads, and so re-executes, every page when
     # those change; the footer and the context are HTML-only settings.
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = (
-        f'<p class="valor-version">Version <span class="valor-version-number">'
-        f"{version}</span> of this book.</p>"
-    )
+    footer = f'<p class="valor-version">Version <span class="valor-version-number">{version}</span> of this book.</p>'
+    repository = options.get("repository_url")  # _config.yml's repository.url (Jupyter Book puts it here)
+    if repository:
+        url = html.escape(repository)
+        footer += f'<p class="valor-repository">Source, data and code: <a href="{url}">{url}</a></p>'
+    options["extra_footer"] = footer
+    # {{ repository_sentence }} in a page (the introduction): the same address, or nothing
+    sentence = f" The book's source, data and code are at <{repository}>." if repository else ""
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "repository_sentence": sentence}
     config.html_theme_options = options
     config.html_context = {**(config.html_context or {}), "valor_version": version}
 

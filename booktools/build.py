@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from booktools import uptodate
+from booktools import pack, uptodate
 
 # Editions differ from the reader's book only by _config.yml overrides. The student
 # edition's setting changes only how pages are written (_ext/valor_solutions.py): it is
@@ -253,7 +253,18 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return code or 1
 
-    swap_in(work / "_build" / output, site)
+    new_site = work / "_build" / output
+    edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
+    try:
+        packs = pack.publish(
+            root, work / "_build" / "jupyter_execute", new_site, edition, pack.book_version(root)
+        )
+    except Exception as error:  # a pack that cannot be made is a failed build
+        print(f"\nBuild failed: the notebook packs could not be made: {error!r}", file=sys.stderr)
+        print(f"The last good site in {site} was left untouched.", file=sys.stderr)
+        return 1
+    print("Notebook packs: " + ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in packs))
+    swap_in(new_site, site)
     uptodate.record(work, site, state)
     report = execution_report(work)
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page(root, site)}")

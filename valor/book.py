@@ -18,7 +18,23 @@ caption and ``:name:``, around a ``glue:md`` directive showing the table glued b
 
 from __future__ import annotations
 
-_glued: dict[str, str] = {}  # key -> text glued in this kernel
+_glued: dict[str, str] = {}  # key -> text or Markdown glued in this kernel
+_figures: dict = {}  # key -> figure glued in this kernel, for show_figure
+
+
+def _glue(key: str, value) -> None:
+    """myst-nb's glue, without display. A notebook pack installs no myst-nb: its notebooks
+    show the glued values in their prose already, so there the value is only remembered."""
+    try:
+        from myst_nb import glue
+    except ModuleNotFoundError:
+        return
+    glue(key, value, display=False)
+
+
+def glued() -> dict[str, str]:
+    """Every text and Markdown glued in this kernel so far, by key."""
+    return dict(_glued)
 
 
 def glue_text(key: str, text: str) -> str:
@@ -34,9 +50,7 @@ def glue_text(key: str, text: str) -> str:
     if _glued.get(key, text) != text:
         raise ValueError(f"glue_text('{key}', ...): already glued as {_glued[key]!r}, now {text!r}")
     _glued[key] = text
-    from myst_nb import glue
-
-    glue(key, text, display=False)
+    _glue(key, text)
     return text
 
 
@@ -61,12 +75,22 @@ def glue_figure(key: str, fig) -> None:
     """Glue a figure as SVG (``valor.style.svg``) for a ``glue:figure`` directive and
     close it so it shows only there."""
     import matplotlib.pyplot as plt
-    from myst_nb import glue
 
     from valor import style
 
-    glue(key, style.SVGFigure(fig), display=False)
+    _glue(key, style.SVGFigure(fig))
+    _figures[key] = fig
     plt.close(fig)
+
+
+def show_figure(key: str) -> None:
+    """Show a figure glued in this kernel as an ordinary output (the notebook packs' cells
+    in place of ``glue:figure`` directives)."""
+    from IPython.display import display
+
+    if key not in _figures:
+        raise KeyError(f"show_figure('{key}'): no figure glued under that name in this kernel yet")
+    display(_figures[key])
 
 
 def glue_markdown(key: str, text: str) -> str:
@@ -75,9 +99,9 @@ def glue_markdown(key: str, text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"glue_markdown('{key}', ...) needs a str, got {type(text).__name__}")
     from IPython.display import Markdown
-    from myst_nb import glue
 
-    glue(key, Markdown(text), display=False)
+    _glued[key] = text
+    _glue(key, Markdown(text))
     return text
 
 
