@@ -174,9 +174,7 @@ def test_every_notebook_runs_in_a_fresh_venv_and_matches_golden(ran, edition):
         assert len(expected) >= len([v for v in golden.values() if v != "<figure>"]) * 0.9, name
         for cell in nb.cells:
             if cell.cell_type == "code" and "show_figure(" in cell.source:
-                assert any(is_image(o) for o in cell.outputs), (
-                    f"{name}: a figure is missing"
-                )
+                assert any(is_image(o) for o in cell.outputs), f"{name}: a figure is missing"
 
 
 def solution_lines(site: Path) -> set[str]:
