@@ -67,7 +67,7 @@ def _list_packs(app, doctree, docname):
     for node in list(doctree.findall(notebook_packs)):
         items = []
         for edition in editions:
-            name = pack_name(app.config.version, edition)
+            name = pack_name(app.config.html_context["valor_version"], edition)
             if app.builder.name in BUILDERS:
                 url = relative_uri(app.builder.get_target_uri(docname), f"_downloads/{name}")
                 link = f'<a class="valor-download-pack" href="{html.escape(url)}" download>{html.escape(name)}</a>'
@@ -107,9 +107,11 @@ def _list_tables(app, doctree, docname):
             f'<td><a href="{html.escape(described)}" download>{html.escape(name)}.manifest.yml</a></td></tr>'
         )
     table = (
-        '<table class="table valor-data-tables"><thead><tr><th scope="col">table</th><th scope="col">what it holds</th>'
-        '<th scope="col">data (CSV)</th><th scope="col">manifest entry</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        # in the theme's scroll container, as every other table: it scrolls on a phone
+        '<div class="pst-scrollable-table-container">'
+        '<table class="table valor-data-tables"><thead><tr><th scope="col">Table</th><th scope="col">What it holds</th>'
+        '<th scope="col">Data (CSV)</th><th scope="col">Manifest entry</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     for node in nodes_:
         node.replace_self(nodes.raw("", table, format="html"))
@@ -139,7 +141,9 @@ def _doctree_resolved(app, doctree, docname):
     source_url = relative_uri(page, f"_sources/{source_name}")
     stem = docname.rsplit("/", 1)[-1]
     note = " Solutions are left out of this edition." if hides_solutions(app.config) else ""
-    pack = pack_name(app.config.version, "student" if hides_solutions(app.config) else "reader")
+    pack = pack_name(
+        app.config.html_context["valor_version"], "student" if hides_solutions(app.config) else "reader"
+    )
     pack_url = relative_uri(page, f"_downloads/{pack}")
     markup = (
         '<p class="valor-downloads">Download this chapter: '
