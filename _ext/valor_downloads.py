@@ -123,7 +123,10 @@ def _doctree_resolved(app, doctree, docname):
     if app.builder.name not in BUILDERS or not _is_notebook(app, docname):
         return
     if hides_solutions(app.config) and is_for_instructors(docname):
-        return  # nothing of an instructors' page to download in the student edition
+        # nothing of an instructors' page to download in the student edition (not even a
+        # notebook an earlier build of this work folder left there)
+        (Path(app.outdir) / "_sources" / f"{docname}.ipynb").unlink(missing_ok=True)
+        return
     executed = _executed_notebook(app, docname)
     if not executed.exists():
         logger.warning(f"no executed notebook for {docname} at {executed}", location=docname)
