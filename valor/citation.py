@@ -8,13 +8,16 @@ from pathlib import Path
 
 import yaml
 
-from valor import paths
+from valor import paths, reads
 
 LICENCE_NAMES = {"CC-BY-4.0": "CC BY 4.0 (text and figures)", "MIT": "MIT (code)"}
 
 
 def load(root: Path | None = None) -> dict:
+    """The book's CITATION.cff; the build notes the read, so a new version or date
+    re-executes the pages that cite it."""
     path = (root or paths.book_root()) / "CITATION.cff"
+    reads.record(str(path.resolve()))
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -144,6 +144,10 @@ def test_a_new_version_re_executes_the_pages_that_show_it(built):
     assert "chapters/intro" in shows_version and len(shows_version) < 5
     edit(root / "valor" / "version.py", '__version__ = "', '__version__ = "9')
     assert build(root) == shows_version
+    cites = {d for d in notebook_docnames(root) if "citation.load(" in (root / f"{d}.md").read_text()}
+    assert cites, "a page reads CITATION.cff"
+    edit(root / "CITATION.cff", "\nversion: ", "\nversion: 9")  # as make bump does
+    assert build(root) == cites
 
 
 def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):

@@ -3,10 +3,10 @@
 One scenario (built once per test run, shared by the xdist workers through a
 lock), on a temporary copy of the project:
 
-1. release 0.1.0, which also has a page ("retired") that 0.2.0 drops;
-2. bump the copy to 0.2.0 (``booktools.release.bump``) and release it, reusing the
+1. release the book's version (V1), which also has a page ("retired") that V2 drops;
+2. bump the copy to the next minor version V2 (``booktools.release.bump``) and release it, reusing the
    first release's work folders;
-3. re-release 0.2.0; then two releases that fail (a broken data file; an
+3. re-release V2; then two releases that fail (a broken data file; an
    edition that does not build after the reader edition did).
 
 A step releases every edition; when that fails, the step is recorded and
@@ -31,12 +31,14 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from book import copy_project, tree_digest
+from book import ROOT, copy_project, tree_digest
 from bs4 import BeautifulSoup
 
 from booktools import build, release
 
-V1, V2 = "0.1.0", "0.2.0"
+# The book's version, and the next one the scenario bumps it to.
+V1 = release.read_version(ROOT)
+V2 = f"{release.parse_version(V1).major}.{release.parse_version(V1).minor + 1}.0"
 RETIRED = """(retired)=
 # A retired page
 
@@ -101,13 +103,13 @@ def scenario(base: Path) -> dict:
     (proj / "chapters" / "retired.md").write_text(RETIRED, encoding="utf-8")
     (proj / "_toc.yml").write_text(toc.rstrip("\n") + "\n      - file: chapters/retired\n", encoding="utf-8")
     assert release.read_version(proj) == V1
-    commit = git_commit(proj, "0.1.0")
+    commit = git_commit(proj, V1)
     results = {"site": str(site), "log": str(log), "steps": {}, "hashes": {}}
 
-    results["steps"]["release 0.1.0"] = release_step(proj, site, work, log)
-    results["hashes"]["0.1.0 alone"] = tree_digest(site / V1)
-    results["0.1.0 release.json"] = json.loads((site / V1 / release.RELEASE_FILE).read_text())
-    results["0.1.0 commit"] = commit
+    results["steps"]["release first"] = release_step(proj, site, work, log)
+    results["hashes"]["first alone"] = tree_digest(site / V1)
+    results["first release.json"] = json.loads((site / V1 / release.RELEASE_FILE).read_text())
+    results["first commit"] = commit
 
     results["bump"] = release.bump(proj, V2, site)
     changelog = proj / "CHANGELOG.md"
@@ -117,12 +119,12 @@ def scenario(base: Path) -> dict:
     results["changelog"] = changelog.read_text(encoding="utf-8")
     (proj / "_toc.yml").write_text(toc, encoding="utf-8")
     (proj / "chapters" / "retired.md").unlink()
-    results["steps"]["release 0.2.0"] = release_step(proj, site, work, log)
-    results["hashes"]["0.1.0 after 0.2.0"] = tree_digest(site / V1)
+    results["steps"]["release second"] = release_step(proj, site, work, log)
+    results["hashes"]["first after second"] = tree_digest(site / V1)
 
     (site / V2 / "stray.txt").write_text("not part of the release")
     before = {v: tree_digest(site / v) for v in (V1, V2)}
-    results["steps"]["re-release 0.2.0"] = release_step(proj, site, work, log)
+    results["steps"]["re-release second"] = release_step(proj, site, work, log)
     after = {v: tree_digest(site / v) for v in (V1, V2)}
     results["rerelease"] = {
         "v1_unchanged": before[V1] == after[V1],
@@ -141,7 +143,7 @@ def scenario(base: Path) -> dict:
         "site_unchanged": tree_digest(site) == everything,
     }
     csv.write_text(good, encoding="utf-8")
-    # The reader edition builds, then an edition fails: 0.2.0 stays as it was.
+    # The reader edition builds, then an edition fails: V2 stays as it was.
     broken = {"sphinx": {"config": {"extensions": ["valor_no_such_extension"]}}}
     with mock.patch.dict(build.EDITIONS, {"broken": broken}), mock.patch.dict(os.environ):
         code = release.release(proj, site, work, ["reader", "broken"])
@@ -269,28 +271,28 @@ def test_the_student_editions_hold_no_solutions(released):
 
 
 def test_bump_opens_the_changelog_with_the_data_changes_since_the_last_release(released):
-    assert released["0.1.0 release.json"]["commit"] == released["0.1.0 commit"]
-    assert released["0.1.0 release.json"]["dirty"] is False
+    assert released["first release.json"]["commit"] == released["first commit"]
+    assert released["first release.json"]["dirty"] is False
     text = released["changelog"]
     section = text[text.index(f"## {V2} (") : text.index(f"## {V1} (")]
     # Nothing changed in data/ or in the glued values between the two (the version's own
     # glued values move, and are left out).
     assert (
-        f"### Data changes\n\nCompared with version {V1} (commit {released['0.1.0 commit'][:7]}).\n"
+        f"### Data changes\n\nCompared with version {V1} (commit {released['first commit'][:7]}).\n"
         in section
     )
     assert "- No data file changed." in section and "- No glued number moved." in section
     assert "TODO" not in section
-    assert any(line.startswith("CITATION.cff: version 0.2.0") for line in released["bump"])
+    assert any(line.startswith(f"CITATION.cff: version {V2}") for line in released["bump"])
 
 
 def test_releasing_a_newer_version_leaves_the_older_byte_for_byte(released):
-    assert released["hashes"]["0.1.0 alone"] == released["hashes"]["0.1.0 after 0.2.0"]
-    assert released["hashes"]["0.1.0 alone"] == tree_digest(released["site"] / V1)
+    assert released["hashes"]["first alone"] == released["hashes"]["first after second"]
+    assert released["hashes"]["first alone"] == tree_digest(released["site"] / V1)
 
 
 def test_re_releasing_a_version_replaces_it_and_only_it(released):
-    step = released["steps"]["re-release 0.2.0"]
+    step = released["steps"]["re-release second"]
     assert step["full"] == 0 or step["reader_only"] == 0
     outcome = released["rerelease"]
     assert outcome["v1_unchanged"]
