@@ -1,8 +1,9 @@
 """The whole book as one PDF, with no TeX (what ``make pdf`` runs).
 
 1. validates the data, then builds the book as a single HTML page (Jupyter
-   Book's ``singlehtml`` builder, warnings as errors) into ``_build/.work-pdf``,
-   which keeps Sphinx's incremental state like the HTML build;
+   Book's ``singlehtml`` builder, warnings as errors) in the HTML build's work
+   folder (``_build/.work``): it shares that build's Sphinx environment, so a
+   chapter the HTML build executed is not executed again, and the other way round;
 2. serves that page on 127.0.0.1 and opens it in Debian's chromium through
    Playwright (``booktools.browser``), offline. Printing stops, naming what
    failed, on any failed request, script error, math MathJax did not typeset,
@@ -429,6 +430,11 @@ def print_pdf(site: Path, page: str, out: Path, book: FrontMatter) -> int:
     return count
 
 
+def single_page_output(edition: str) -> str:
+    """The single-page build's folder under ``<work>/_build/`` (beside the HTML editions')."""
+    return "singlehtml" if edition == "reader" else f"singlehtml-{edition}"
+
+
 def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
     root = root.resolve()
     os.environ["VALOR_BOOK_ROOT"] = str(root)
@@ -443,12 +449,18 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
     if errors:
         print("PDF stopped: data validation failed.\n  " + "\n  ".join(errors), file=sys.stderr)
         return 1
-    work = root / "_build" / (".work-pdf" if edition == "reader" else f".work-pdf-{edition}")
-    code = build.build_html(
-        root, work, build.write_config(root, work, build.EDITIONS[edition]), builder="singlehtml"
-    )
+    work = root / "_build" / ".work"
+    with build.locked(work):  # one build at a time in the shared work folder
+        code = build.build_html(
+            root,
+            work,
+            build.write_config(root, work, build.EDITIONS[edition]),
+            builder="singlehtml",
+            output=single_page_output(edition),
+        )
+        if code != 0:
+            build._forget_incremental_state(work)
     if code != 0:
-        build._forget_incremental_state(work)
         print(
             f"PDF stopped: the single-page build failed (exit code {code}); "
             f"the last PDF in {out.parent} was left untouched.",
@@ -458,7 +470,10 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
     built = time.perf_counter()
     try:
         pages = print_pdf(
-            work / "_build" / "singlehtml", f"{root_docname(root)}.html", out, front_matter(root, edition)
+            work / "_build" / single_page_output(edition),
+            f"{root_docname(root)}.html",
+            out,
+            front_matter(root, edition),
         )
     except PrintFailed as err:
         print(f"PDF stopped: {err}\nThe last PDF in {out.parent} was left untouched.", file=sys.stderr)

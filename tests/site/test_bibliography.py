@@ -66,8 +66,6 @@ def test_every_chapter_cites_titles_as_written(titles):
 
 
 def test_the_pdf_keeps_the_case_of_every_title(titles):
-    from pypdf import PdfReader
-
-    text = "".join(squeeze(p.extract_text()) for p in PdfReader(sites.pdf("reader")).pages)
+    text = "".join(squeeze(page) for page in sites.pdf_texts("reader"))
     missing = {key: title for key, title in titles.items() if squeeze(title) not in text}
     assert not missing, f"titles not printed as references.bib writes them: {missing}"

@@ -58,16 +58,14 @@ def pages(reader) -> list[str]:
 
     running = normal(front_matter(ROOT, "reader").running_title)
     footer = re.compile(rf"\d+ / {len(reader.pages)}|{re.escape(running)}")
-    return [
-        normal(footer.sub(" ", normal(page.extract_text(extraction_mode="layout")))) for page in reader.pages
-    ]
+    return [normal(footer.sub(" ", normal(text))) for text in sites.pdf_texts("reader", "layout")]
 
 
 @pytest.fixture(scope="module")
 def squeezed(reader) -> list[str]:
     """Each page's text without any whitespace, for finding passages that lines break
     anywhere (pypdf's layout mode splits some words; its plain mode does not)."""
-    return [squeeze(page.extract_text()) for page in reader.pages]
+    return [squeeze(text) for text in sites.pdf_texts("reader")]
 
 
 def squeeze(text: str) -> str:
@@ -157,7 +155,7 @@ def test_the_contents_list_every_document_with_the_page_it_starts_on(pages, star
 
 def test_every_page_but_the_title_page_has_its_number(reader):
     total = len(reader.pages)
-    texts = [normal(page.extract_text()) for page in reader.pages]
+    texts = [normal(text) for text in sites.pdf_texts("reader")]
     assert f"1 / {total}" not in texts[0]
     missing = [n for n, text in enumerate(texts[1:], start=2) if f"{n} / {total}" not in text]
     assert not missing, f"pages without their number: {missing}"
