@@ -83,7 +83,7 @@ test: $(TEST_STAMP) browser $(AXE) lint
 
 # The science's unit tests: no kernel, no build, no browser.
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -q -p no:xdist tests/unit
+	$(PY) -m pytest -q -n $(JOBS) tests/unit
 
 # Mutation score (issue 17): mutmut mutates the modules listed in pyproject.toml's
 # [tool.mutmut] and runs tests/unit against each mutant, from a fresh mutants/ folder;

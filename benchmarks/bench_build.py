@@ -50,6 +50,7 @@ from book import copy_project, notebook_docnames  # noqa: E402
 from mutants_score import last_report  # noqa: E402
 
 from booktools import pageweight  # noqa: E402
+from valor.reads import ASSUMPTION  # noqa: E402
 
 GOALS = {"floor_ratio": 0.8, "test_ratio": 6.0, "fast": 20.0, "setup": 45.0, "noop": 5.0}
 HEAVY_IMPORTS = ["pandas", "matplotlib.pyplot", "scipy.stats", "pandera.pandas", "statsmodels.api"]
@@ -147,10 +148,15 @@ def append_comment(path: Path) -> None:
 
 
 def reads(root: Path) -> dict[str, set[str]]:
-    """chapter -> the files its kernel read and the modules it imported (the build's record)."""
+    """chapter -> the files its kernel read and the modules it imported (the build's record;
+    its ``assumption:<name>`` entries, the assumptions read, are left out here)."""
     folder = root / "_build" / ".work" / "_build" / ".doctrees" / "valor_reads"
     return {
-        log.stem.replace("__", "/"): {str(Path(line).relative_to(root)) for line in log.read_text().split()}
+        log.stem.replace("__", "/"): {
+            str(Path(line).relative_to(root))
+            for line in log.read_text().split()
+            if not line.startswith(ASSUMPTION)
+        }
         for log in folder.glob("*.txt")
     }
 
