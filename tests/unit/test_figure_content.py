@@ -13,7 +13,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,12 +29,6 @@ from valor.figures import primary as fig_primary
 from valor.figures import regulatory as fig_regulatory
 
 Z975 = st.norm.ppf(0.975)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # -- reading a figure back ---------------------------------------------------------------
