@@ -226,6 +226,22 @@ _ALL = (
     ),
 )
 _BY_NAME = {a.name: a for a in _ALL}
+# What each assumption sets, for the appendix's short table (every assumption in one group).
+GROUPS = {
+    "Significance level and power targets": ("alpha", "target_power", "high_power"),
+    "Effects the book assumes": (
+        "benchmark_slowing",
+        "length_slowing",
+        "fast_variant_share",
+        "event_probabilities",
+    ),
+    "Spread of the decline": ("rate_variance_shares", "lag_noise_share"),
+    "Timing of the effect and of the endpoint": ("lag_delays", "lag_examples", "longer_endpoint_weeks"),
+    "Seed and size of the simulations": ("seed", "n_trials", "lag_n_trials"),
+    "The synthetic trial": tuple(a.name for a in _ALL if a.name.startswith("synthetic_")),
+    "The what-if explorer": tuple(a.name for a in _ALL if a.name.startswith("explorer_")),
+}
+SHORT_VALUES = 4  # a longer tuple shows in the short table as its count and range
 
 
 def names() -> list[str]:
@@ -286,4 +302,33 @@ def table_rows() -> list[dict[str, str]]:
             "source": "{cite:p}`" + a.source + "`" if a.source else "none: an assumption",
         }
         for a in _ALL
+    ]
+
+
+def table() -> list[dict[str, str]]:
+    """The appendix's full table: :func:`table_rows` under human column labels."""
+    return [{column.capitalize(): text for column, text in row.items()} for row in table_rows()]
+
+
+def briefly(x) -> str:
+    """A value for the short table: as :func:`shown`, or a long tuple's count and range
+    (``'21 values, 0 to 1'``)."""
+    if isinstance(x, tuple) and len(x) > SHORT_VALUES:
+        return f"{len(x)} values, {shown(min(x))} to {shown(max(x))}"
+    return shown(x)
+
+
+def summary() -> list[dict[str, str]]:
+    """The appendix's short table: one row per group of :data:`GROUPS`, each assumption
+    with its value (long ranges shortened by :func:`briefly`)."""
+    ungrouped = set(names()) - {n for group in GROUPS.values() for n in group}
+    if ungrouped:
+        raise ValueError(f"valor/assumptions.py: GROUPS leaves out {', '.join(sorted(ungrouped))}")
+    return [
+        {
+            "What they set": group,
+            "Assumptions": str(len(members)),
+            "Name and value": "; ".join(f"`{n}` {briefly(value(n))}" for n in members),
+        }
+        for group, members in GROUPS.items()
     ]

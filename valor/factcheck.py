@@ -216,3 +216,24 @@ def count_texts(counts: dict[str, int]) -> dict[str, str]:
     return {"n_claims": fmt.integer(sum(counts.values()))} | {
         f"n_{v}": fmt.integer(n) for v, n in counts.items()
     }
+
+
+def verdict_summary(fact_check: pd.DataFrame) -> pd.DataFrame:
+    """The short table: one row per verdict (none left out, zero included), how many claims
+    got it, and which, by topic and by their number in :func:`fact_check_table`."""
+    numbered = fact_check.assign(number=range(1, len(fact_check) + 1))
+
+    def which(claims: pd.DataFrame) -> str:
+        by_topic = claims.groupby("topic", sort=False)["number"].agg(lambda n: ", ".join(map(str, n)))
+        return "; ".join(f"{TOPIC_LABELS[t]} ({numbers})" for t, numbers in by_topic.items()) or "none"
+
+    return pd.DataFrame(
+        [
+            {
+                "Verdict": f"**{VERDICT_LABELS[v]}**",
+                "Claims": fmt.integer(n),
+                "Which (topic and number in the full table)": which(numbered[numbered["verdict"] == v]),
+            }
+            for v, n in verdict_counts(fact_check).items()
+        ]
+    )

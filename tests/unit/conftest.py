@@ -1,6 +1,9 @@
-"""Fixtures shared by the unit tests: the primary table and the faster stratum's result."""
+"""Fixtures shared by the unit tests: the primary table and the faster stratum's result, and
+every figure closed after each test."""
 
 from __future__ import annotations
+
+import sys
 
 import pytest
 
@@ -16,3 +19,13 @@ def alsfrs():
 @pytest.fixture(scope="session")
 def faster(alsfrs):
     return primary.primary_result(alsfrs, data.load("enrolment"), data.load("design"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test drew. Tests that draw none never import pyplot for it
+    (some check what valor imports)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")

@@ -110,6 +110,6 @@ def test_the_widget_is_one_html_block_with_labelled_controls(grid):
 
 def test_the_tables_show_the_no_lag_scenarios(grid):
     table = grid.power_table(0.5, 0)
-    assert list(table.columns) == ["participants per arm", *[grid.weeks_label(w) for w in grid.weeks]]
+    assert list(table.columns) == ["Participants per arm", *[grid.weeks_label(w) for w in grid.weeks]]
     assert table.iloc[2]["28 weeks"] == grid.texts()["power"]
     assert (grid.detectable_table(24) == "none").any().any()

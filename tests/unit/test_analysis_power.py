@@ -70,7 +70,7 @@ def test_detectable_difference_is_the_t_test_statsmodels_solves(faster):
 
 def test_needed_table_lists_the_four_criteria(faster):
     table = power.power_summary(faster).needed_table()
-    assert len(table) == 4 and table["share of the placebo decline"].iloc[-1] == "90%"
+    assert len(table) == 4 and table["Share of the placebo decline"].iloc[-1] == "90%"
 
 
 def test_sample_sizes_agree_with_statsmodels(faster):
@@ -144,11 +144,11 @@ def test_power_sources_quote_the_functions_numbers(faster, enrich):
     lag = biomarkers.lag_power(faster)
     summary, bench, length = power.power_summary(faster), power.benchmark(faster), power.trial_length(faster)
     table = power.power_sources(faster, summary, bench, length, enrich, lag)
-    assert list(table.columns) == ["power against", "power", "model and test", "function"]
-    assert table["power"].tolist()[:3] == [
+    assert list(table.columns) == ["Power against", "Power", "Model and test", "Function"]
+    assert table["Power"].tolist()[:3] == [
         summary.texts()["power_obs"],
         bench.texts()["benchmark_power"],
         length.texts()["len_28"],
     ]
-    assert table["power"].iloc[-1] == lag.texts()["power_d0"]
-    assert np.all(table["function"].str.startswith("{py:func}"))
+    assert table["Power"].iloc[-1] == lag.texts()["power_d0"]
+    assert np.all(table["Function"].str.startswith("{py:func}"))

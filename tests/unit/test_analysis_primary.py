@@ -61,11 +61,11 @@ def test_result_table_says_not_reported_and_uses_the_typographic_minus(alsfrs):
 
 def test_events_table_keeps_data_cuts_apart():
     table = primary.events_table(data.load("events"))
-    assert set(table["data cut"]) == {"July 2021", "January 2022"}
-    july = table[(table["data cut"] == "July 2021") & (table["event"] == "death")].iloc[0]
-    assert july["early start"] == "4/72 (5.6%)"
-    jan = table[table["data cut"] == "January 2022"].iloc[0]
-    assert jan["early start"] == "25.0%"
+    assert set(table["Data cut"]) == {"July 2021", "January 2022"}
+    july = table[(table["Data cut"] == "July 2021") & (table["Event"] == "death")].iloc[0]
+    assert july["Early start"] == "4/72 (5.6%)"
+    jan = table[table["Data cut"] == "January 2022"].iloc[0]
+    assert jan["Early start"] == "25.0%"
 
 
 def test_event_counts_for_the_prose():

@@ -69,3 +69,28 @@ def test_no_chapter_retypes_an_assumption(doc):
         r"^\s*(ALPHA|SEED|N_TRIALS|N_SIMS|NOISE_SHARE|EFFECT|SLOWING|TARGET_POWER)\b\s*=", code, re.M
     )
     assert "seed=" not in code.replace("seed=assumptions.SEED", ""), f"{doc}: a seed typed in a chapter"
+
+
+def test_the_short_table_names_every_assumption_once_with_its_value():
+    summary = assumptions.summary()
+    named = [n for row in summary for n in re.findall(r"`(\w+)`", row["Name and value"])]
+    assert sorted(named) == sorted(assumptions.names())
+    assert sum(int(row["Assumptions"]) for row in summary) == len(assumptions.names())
+    planning = next(row for row in summary if "alpha" in row["Name and value"])
+    assert planning["Name and value"].startswith(f"`alpha` {assumptions.ALPHA:g};")
+
+
+def test_a_long_list_of_values_is_shortened_to_its_count_and_range():
+    assert assumptions.briefly((0.0, 0.5, 1.0)) == "0, 0.5, 1"
+    assert assumptions.briefly((0, 4, 8, 12, 16)) == "5 values, 0 to 16"
+    assert assumptions.briefly((3, 1, 2, 5, 4)) == "5 values, 1 to 5"
+
+
+def test_an_assumption_left_out_of_every_group_is_refused(monkeypatch):
+    monkeypatch.setitem(assumptions.GROUPS, "Significance level and power targets", ("alpha",))
+    with pytest.raises(ValueError, match="GROUPS leaves out high_power, target_power"):
+        assumptions.summary()
+
+
+def test_the_full_table_has_human_column_labels():
+    assert list(assumptions.table()[0]) == ["Assumption", "Value", "Unit", "Why", "Source"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -140,6 +141,35 @@ def test_verdict_counts_include_verdicts_nobody_got():
     counts = factcheck.verdict_counts(pd.DataFrame({"verdict": ["correct", "correct", "unverified"]}))
     assert counts == {"correct": 2, "imprecise": 0, "unverified": 1, "wrong": 0}
     assert factcheck.count_texts(counts)["n_claims"] == "3"
+
+
+def test_the_summary_names_each_claim_under_its_verdict_by_its_number_in_the_full_table():
+    claims = pd.DataFrame(
+        {
+            "topic": ["p_value", "sample", "p_value", "sample", "biomarkers"],
+            "verdict": ["correct", "imprecise", "imprecise", "correct", "imprecise"],
+        }
+    )
+    summary = factcheck.verdict_summary(claims).set_index("Verdict")
+    which = "Which (topic and number in the full table)"
+    assert list(summary.index) == [f"**{factcheck.VERDICT_LABELS[v]}**" for v in factcheck.verdicts()]
+    assert summary.loc["**✓ correct**", "Claims"] == "2"
+    assert summary.loc["**✓ correct**", which] == "P value (1); Sample (4)"
+    assert summary.loc["**≈ imprecise**", which] == "Sample (2); P value (3); Biomarkers (5)"
+    assert summary.loc["**✗ wrong**", ["Claims", which]].tolist() == ["0", "none"]
+
+
+def test_the_summary_numbers_match_the_full_table(tables):
+    full = factcheck.fact_check_table(tables).set_index("#")
+    summary = factcheck.verdict_summary(tables["fact_check"])
+    named = []
+    for _, row in summary.iterrows():
+        lists = re.findall(r"\(([\d, ]+)\)", row["Which (topic and number in the full table)"])
+        numbers = ", ".join(lists).split(", ") if lists else []
+        assert len(numbers) == int(row["Claims"])
+        assert all(full.loc[number, "Verdict"] == row["Verdict"] for number in numbers)
+        named += numbers
+    assert sorted(named, key=int) == list(full.index)
 
 
 @pytest.fixture

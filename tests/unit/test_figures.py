@@ -8,7 +8,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,12 +21,6 @@ from valor.figures import extension as fig_extension
 from valor.figures import power as fig_power
 from valor.figures import primary as fig_primary
 from valor.figures import regulatory as fig_regulatory
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

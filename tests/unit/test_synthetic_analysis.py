@@ -165,7 +165,7 @@ def test_missing_data_full_data_is_unbiased_and_the_others_are_compared(targets,
     assert result.n_missing == 60 - (
         result.comparisons["complete"].n_tofersen + result.comparisons["complete"].n_placebo
     )
-    assert list(result.table().columns)[0] == "missing visits"
+    assert list(result.table().columns)[0] == "Missing visits"
     with pytest.raises(ValueError, match="same targets, same seed"):
         analysis.missing_data(targets, trial, synthetic.generate(targets, seed=SEED + 1), many, many_full)
 
@@ -179,6 +179,6 @@ def test_recovery_lists_every_target(targets, trial, many):
     full = analysis.replicate_trials(targets, replicates=300, seed=SEED, hide_after_events=False)
     result = analysis.recovery(targets, trial, many, full)
     assert len(result.table) == 6 + 6 + 2
-    assert result.table.iloc[2]["published"] == "1.2"
+    assert result.table.iloc[2]["Published"] == "1.2"
     assert result.texts()["rec_replicates"] == "300"
     assert result.published_se == pytest.approx(stats.se_from_ci(-3.2, 5.5))

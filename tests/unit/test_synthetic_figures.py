@@ -6,18 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # tests only; notebooks keep the inline backend
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from valor import synthetic
 from valor.figures import synthetic as figures
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -150,7 +150,7 @@ class Explorer(Result):
         """Power for one effect and lag: one row per size, one column per trial length."""
         return pd.DataFrame(
             [
-                {"participants per arm": fmt.integer(n)}
+                {"Participants per arm": fmt.integer(n)}
                 | {self.weeks_label(w): fmt.percent(self.power_at(effect, w, n, lag)) for w in self.weeks}
                 for n in self.n_per_arm
             ]
@@ -166,7 +166,7 @@ class Explorer(Result):
 
         return pd.DataFrame(
             [
-                {"participants per arm": fmt.integer(n)}
+                {"Participants per arm": fmt.integer(n)}
                 | {self.weeks_label(w): cell(w, n) for w in self.weeks}
                 for n in self.n_per_arm
             ]

@@ -118,9 +118,9 @@ class PowerSummary(Result):
         return pd.DataFrame(
             [
                 {
-                    "criterion": name,
-                    "difference needed (points)": fmt.num(points),
-                    "share of the placebo decline": fmt.percent(points / self.decline),
+                    "Criterion": name,
+                    "Difference needed (points)": fmt.num(points),
+                    "Share of the placebo decline": fmt.percent(points / self.decline),
                 }
                 for name, points in rows
             ]
@@ -588,5 +588,5 @@ def power_sources(
             fmt.percent(lag.power(0, lag.primary_week)),
         ),
     ]
-    table = pd.DataFrame(rows, columns=["power against", "model and test", "function", "power"])
-    return table[["power against", "power", "model and test", "function"]]
+    table = pd.DataFrame(rows, columns=["Power against", "Model and test", "Function", "Power"])
+    return table[["Power against", "Power", "Model and test", "Function"]]

@@ -210,8 +210,14 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     wide = events.assign(value=events.apply(cell, axis=1)).pivot_table(
         index=["data_cut", "event"], columns="arm", values="value", aggfunc="first", sort=False
     )
-    wide = wide.reset_index().rename(columns={"data_cut": "data cut"})
-    return wide[["data cut", "event", "early start", "delayed start"]].fillna("not reported")
+    labels = {
+        "data_cut": "Data cut",
+        "event": "Event",
+        "early start": "Early start",
+        "delayed start": "Delayed start",
+    }
+    wide = wide.reset_index().rename(columns=labels)
+    return wide[["Data cut", "Event", "Early start", "Delayed start"]].fillna("not reported")
 
 
 @dataclass(frozen=True, repr=False)

@@ -408,9 +408,9 @@ class MissingData(Result):
         return pd.DataFrame(
             [
                 {
-                    "missing visits": IMPUTATIONS[key],
-                    "this trial: participants": f"{c.n_tofersen} + {c.n_placebo}",
-                    "this trial: difference (95% CI)": fmt.estimate_ci(
+                    "Missing visits": IMPUTATIONS[key],
+                    "This trial: participants": f"{c.n_tofersen} + {c.n_placebo}",
+                    "This trial: difference (95% CI)": fmt.estimate_ci(
                         c.difference, c.ci_low, c.ci_high, 2, 2
                     ),
                     f"{fmt.integer(self.replicates)} trials: average difference": fmt.num(
@@ -619,9 +619,9 @@ def recovery(
     )
     n = fmt.integer(len(batched[0]))
     header = [
-        "quantity",
-        "published",
-        "this synthetic trial",
+        "Quantity",
+        "Published",
+        "This synthetic trial",
         f"{n} trials, complete cases",
         f"{n} trials, full data",
     ]
