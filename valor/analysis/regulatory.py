@@ -318,6 +318,7 @@ DATE_KINDS = {
 # The rows the prose quotes: text key -> (jurisdiction, event, source key)
 QUOTED_APPROVALS = {
     "eu_opinion": ("European Union", "positive opinion", "ema2024epar"),
+    "eu_decision": ("European Union", "approval", "ema2024smpc"),
     "eu_announced": ("European Union", "approval", "biogen2024ecpr"),
     "eu_reported": ("European Union", "approval", "biogen2024eu"),
     "japan_panel": ("Japan", "panel recommendation", "nhk2024panel"),
