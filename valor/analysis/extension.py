@@ -367,7 +367,7 @@ class LongTermStatements(Result):
 
     @property
     def high_nfl_gap_years(self) -> float:
-        """Our arithmetic: the regulator's two medians (weeks) apart, in years."""
+        """The regulator's two medians (weeks) apart, in years (our arithmetic)."""
         early = self.statement("regulator_high_nfl_early")["value"]
         delayed = self.statement("regulator_high_nfl_delayed")["value"]
         return (early - delayed) / WEEKS_PER_YEAR
