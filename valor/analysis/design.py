@@ -73,6 +73,7 @@ class TrialFacts(Result):
     ratio_placebo: float
     sites: int
     countries: int
+    countries_fda: int  # the FDA's review counts fewer (the papers and the review disagree)
     start: tuple[int, int]  # (year, month)
     end: tuple[int, int]
     screening_weeks: int
@@ -93,6 +94,7 @@ class TrialFacts(Result):
             "ratio": fmt.ratio(self.ratio_tofersen, self.ratio_placebo),
             "sites": fmt.integer(self.sites),
             "countries": fmt.integer(self.countries),
+            "countries_fda": fmt.integer(self.countries_fda),
             "start": fmt.month_year(*self.start),
             "end": fmt.month_year(*self.end),
             "screening_weeks": fmt.integer(self.screening_weeks),
@@ -116,6 +118,7 @@ def trial_facts(design: pd.DataFrame) -> TrialFacts:
         ratio_placebo=p("randomisation_placebo"),
         sites=int(p("sites")),
         countries=int(p("countries")),
+        countries_fda=int(p("countries_fda_review")),
         start=(int(p("start_year")), int(p("start_month"))),
         end=(int(p("end_year")), int(p("end_month"))),
         screening_weeks=int(p("screening_weeks")),
