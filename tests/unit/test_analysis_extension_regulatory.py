@@ -302,3 +302,17 @@ def test_question_two_brought_in_the_biomarkers():
     ] = "no"
     with pytest.raises(ValueError, match="included the biomarker results"):
         regulatory.committee_questions(changed)
+
+
+def test_prespecified_hazard_ratios_of_the_january_cut_stay_apart_from_the_sponsor():
+    frame = data.load("hazard_ratios_prespecified")
+    texts = extension.prespecified_hazard_ratios(frame).texts()
+    # FDA review, p. 50: ITT 0.70 (0.28, 1.75) and 0.64 (0.22, 1.88); mITT 1.69 (0.53, 5.40)
+    assert texts["hr_pre_all_dpv"] == "0.70 (95% CI 0.28 to 1.75)"
+    assert texts["hr_pre_faster_dpv"] == "1.69 (95% CI 0.53 to 5.40)"
+    sponsor = extension.hazard_ratio_summary(data.load("hazard_ratios")).texts()["hr_jan_dpv"]
+    assert sponsor != texts["hr_pre_all_dpv"]  # the same cut and cohort, another model
+    flipped = frame.copy()
+    flipped.loc[flipped["population"] == "faster", "estimate"] = 0.9
+    with pytest.raises(ValueError, match="favour delayed start"):
+        extension.prespecified_hazard_ratios(flipped)
