@@ -86,6 +86,7 @@ def _template_names() -> dict[str, tuple[str, str]]:
         "adcom_q2_no": ("votes", "q2_no"),
         "adcom_q2_abstain": ("votes", "q2_abstain"),
         "eu_opinion": ("approvals", "ap_eu_opinion"),
+        "eu_decision": ("approvals", "ap_eu_decision"),
         "eu_announced": ("approvals", "ap_eu_announced"),
         "eu_reported": ("approvals", "ap_eu_reported"),
     }
@@ -111,7 +112,7 @@ TEMPLATE_NAMES = _template_names()
 QUOTED = (
     "pe_p pe_test pe_difference pe_ci pe_implied_p sod1_ratio_faster sod1_rel_faster"
     " sod1_fall_tofersen_faster sod1_change_placebo_faster w40_week w52_week bm_week"
-    " alsfrs_p_w52 alsfrs_p_implied_w52 eu_announced eu_reported"
+    " alsfrs_p_w52 alsfrs_p_implied_w52 eu_decision eu_announced eu_reported"
 )
 
 

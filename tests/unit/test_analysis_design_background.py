@@ -86,3 +86,18 @@ def test_results_print_one_number_per_line():
     assert lines[0] == "Enrolment"
     assert "  n_all" in lines[1] and lines[1].endswith("1,080")
     assert lines[-1].split()[-1] == "0.5556"
+
+
+def test_progression_criteria_as_the_fda_review_quotes_the_protocol():
+    criteria = data.load("progression_criteria")
+    rule = design.progression_criteria(criteria)
+    # review, p. 39: nine listed variants with a slope of at least 0.2 a month, any other with 0.9
+    assert len(rule.listed_variants) == 9 and rule.listed_variants[0] == "p.Ala5Val"
+    texts = rule.texts()
+    assert (texts["crit_slope_listed"], texts["crit_slope_other"]) == ("0.2", "0.9")
+    assert (texts["crit_svc_faster"], texts["crit_svc_slower"]) == ("65", "50")
+    assert texts["crit_variants"].endswith("p.Leu107Val or p.Val149Gly")
+    swapped = criteria.copy()
+    swapped.loc[swapped["rule"] == "a", "min_slope_per_month"] = 1.0
+    with pytest.raises(ValueError, match="smaller slope"):
+        design.progression_criteria(swapped)

@@ -173,10 +173,32 @@ def test_long_term_statements_label_each_speaker():
     assert efs.iloc[0, 2].startswith("“")  # quoted in the release: in quotation marks
     texts = framed.texts()
     assert texts["lt_efs_years"] == "3.4" and texts["lt_strength_pct"] == "27%"
+    # the regulator's medians in the high-NfL subgroup: 253.6 - 76.0 = 177.6 weeks = 3.4 years
+    assert (texts["lt_high_nfl_early_weeks"], texts["lt_high_nfl_delayed_weeks"]) == ("253.6", "76.0")
+    assert texts["lt_high_nfl_gap_years"] == "3.4"
+    assert "HR [95% CI]: 0.64 [0.28, 1.46]" in texts["lt_regulator_hr"]
     moved = statements.copy()
-    moved.loc[moved["statement_id"] == "university_half_alive", "speaker"] = "paper"
+    moved.loc[moved["statement_id"] == "sponsor_event_free_survival", "speaker"] = "paper"
     with pytest.raises(ValueError, match="attributed to the paper"):
         extension.long_term_statements(moved)
+    shifted = statements.copy()
+    shifted.loc[shifted["statement_id"] == "regulator_high_nfl_delayed", "value"] = 100.0
+    with pytest.raises(ValueError, match="years apart"):
+        extension.long_term_statements(shifted)
+
+
+def test_week52_assessed_counts_come_from_the_fda_review():
+    participation = data.load("ole_participation")
+    assessed = extension.assessed_week52(participation)
+    # review, p. 49: 57/72 (79%) early and 28/36 (78%) delayed start had a week-52 score
+    assert assessed.texts() == {
+        "assessed_early": "57",
+        "assessed_early_pct": "79%",
+        "assessed_delayed": "28",
+        "assessed_delayed_pct": "78%",
+    }
+    rows = participation[participation["measure"] == "assessed_alsfrs_w52"]
+    assert set(rows["source_key"]) == {"fda2023integratedreview"}
 
 
 def test_real_world_cohorts_have_no_control_group():
@@ -224,14 +246,19 @@ def test_approvals_in_date_order_with_both_dates_where_sources_differ():
     table = summary.table()
     assert len(table) == len(approvals)  # nothing merged
     # China's month-only September 2024 sorts before its 8 October notice and Japan's December
-    assert table["Jurisdiction"].tolist()[:6] == ["United States"] + ["European Union"] * 3 + ["China"] * 2
+    assert table["Jurisdiction"].tolist()[:7] == ["United States"] + ["European Union"] * 4 + ["China"] * 2
     texts = summary.texts()
-    assert (texts["ap_eu_announced"], texts["ap_eu_reported"]) == ("30 May 2024", "31 May 2024")
+    assert (texts["ap_eu_decision"], texts["ap_eu_announced"], texts["ap_eu_reported"]) == (
+        "29 May 2024",
+        "30 May 2024",
+        "31 May 2024",
+    )
     assert (texts["ap_uk"], texts["ap_uk_reported"]) == ("22 Jul 2025", "28 Jul 2025")
     assert texts["ap_later"] == "China, Japan, Canada, the United Kingdom and South Korea"
     assert texts["ap_countries_sponsor"] == "44"
     eu = table[table["Jurisdiction"] == "European Union"]
     assert eu["The date is"].tolist() == [
+        "the regulator's decision",
         "the regulator's decision",
         "the sponsor's announcement",
         "a news report",
@@ -275,3 +302,17 @@ def test_question_two_brought_in_the_biomarkers():
     ] = "no"
     with pytest.raises(ValueError, match="included the biomarker results"):
         regulatory.committee_questions(changed)
+
+
+def test_prespecified_hazard_ratios_of_the_january_cut_stay_apart_from_the_sponsor():
+    frame = data.load("hazard_ratios_prespecified")
+    texts = extension.prespecified_hazard_ratios(frame).texts()
+    # FDA review, p. 50: ITT 0.70 (0.28, 1.75) and 0.64 (0.22, 1.88); mITT 1.69 (0.53, 5.40)
+    assert texts["hr_pre_all_dpv"] == "0.70 (95% CI 0.28 to 1.75)"
+    assert texts["hr_pre_faster_dpv"] == "1.69 (95% CI 0.53 to 5.40)"
+    sponsor = extension.hazard_ratio_summary(data.load("hazard_ratios")).texts()["hr_jan_dpv"]
+    assert sponsor != texts["hr_pre_all_dpv"]  # the same cut and cohort, another model
+    flipped = frame.copy()
+    flipped.loc[flipped["population"] == "faster", "estimate"] = 0.9
+    with pytest.raises(ValueError, match="favour delayed start"):
+        extension.prespecified_hazard_ratios(flipped)

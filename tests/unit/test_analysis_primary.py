@@ -82,13 +82,16 @@ def test_event_counts_add_up_in_the_july_cut():
         assert parts == rows[rows.event == "any of these"]["n_events"].iloc[0], arm
 
 
-def test_secondary_endpoints_report_no_numbers():
-    secondary = primary.secondary_endpoints(data.load("secondary_week28"))
-    assert (secondary.n_endpoints, secondary.n_statements, secondary.n_reporting_values) == (3, 8, 0)
+def test_secondary_endpoints_give_numbers_only_from_the_regulators_reviews():
+    rows = data.load("secondary_week28")
+    secondary = primary.secondary_endpoints(rows)
+    assert (secondary.n_endpoints, secondary.n_statements, secondary.n_reporting_values) == (3, 12, 4)
     assert secondary.table["Source"].str.startswith("{cite:p}`").all()
     assert list(secondary.table.columns) == ["Endpoint", "What the source says", "Source", "Numbers"]
-    assert set(secondary.table["Numbers"]) == {"none"}
-    assert secondary.texts()["secondary_reporting"] == "none of them reports a value"
+    given = secondary.table["Numbers"] == "given"
+    assert set(rows.loc[given, "source_key"]) == {"fda2023integratedreview", "ema2024assessmentreport"}
+    assert set(rows.loc[given, "endpoint"]) == {"slow vital capacity", "hand-held dynamometry"}
+    assert secondary.texts()["secondary_reporting"] == "4 of them report values"
 
 
 def test_secondary_reporting_reads_as_prose_for_any_count():

@@ -75,14 +75,17 @@ def test_corrected_claims_of_the_book_have_rows_with_evidence_from_the_data(tabl
         in (evidence["adcom_clinical_alone"])
     )
     assert "3 voted yes, 5 no and 1 abstained" in evidence["adcom_clinical_alone"]
-    # the EU date: the sponsor's 30 May against the news copies' 31 May
-    assert evidence["eu_date"].startswith("31 May 2024 is the date of news copies")
-    assert "dated 30 May 2024" in evidence["eu_date"]
+    # the EU date: the product information's 29 May, the sponsor's 30 May, the news copies' 31 May
+    assert evidence["eu_date"].startswith("The EU product information gives 29 May 2024")
+    assert "30 May 2024 is the date of the sponsor's announcement" in evidence["eu_date"]
+    assert "31 May 2024 the date of news copies" in evidence["eu_date"]
+    assert rows.loc["eu_date", "verdict"] == "wrong"
     # week 52: CI 0.4 to 6.7 around 3.5 implies P = 0.029 (worked by hand), reported 0.0272
     assert "implies P = 0.029, close to the reported P = 0.0272" in evidence["week52_one_analysis"]
     assert "teaching simplification" in evidence["joint_rank_simplified"]
-    assert "No source we could read says when the NfL covariate" in evidence["covariate_prespecified"]
-    assert rows.loc["covariate_prespecified", "verdict"] == "unverified"
+    assert "baseline NfL was in none of those plans" in evidence["covariate_prespecified"]
+    assert rows.loc["covariate_prespecified", "verdict"] == "wrong"
+    assert rows.loc["covariate_prespecified", "source_key"] == "fda2023integratedreview"
     assert {"extension", "regulatory"} <= set(rows["topic"])
 
 

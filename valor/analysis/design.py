@@ -73,6 +73,7 @@ class TrialFacts(Result):
     ratio_placebo: float
     sites: int
     countries: int
+    countries_fda: int  # the FDA's review counts fewer (the papers and the review disagree)
     start: tuple[int, int]  # (year, month)
     end: tuple[int, int]
     screening_weeks: int
@@ -93,6 +94,7 @@ class TrialFacts(Result):
             "ratio": fmt.ratio(self.ratio_tofersen, self.ratio_placebo),
             "sites": fmt.integer(self.sites),
             "countries": fmt.integer(self.countries),
+            "countries_fda": fmt.integer(self.countries_fda),
             "start": fmt.month_year(*self.start),
             "end": fmt.month_year(*self.end),
             "screening_weeks": fmt.integer(self.screening_weeks),
@@ -116,6 +118,7 @@ def trial_facts(design: pd.DataFrame) -> TrialFacts:
         ratio_placebo=p("randomisation_placebo"),
         sites=int(p("sites")),
         countries=int(p("countries")),
+        countries_fda=int(p("countries_fda_review")),
         start=(int(p("start_year")), int(p("start_month"))),
         end=(int(p("end_year")), int(p("end_month"))),
         screening_weeks=int(p("screening_weeks")),
@@ -125,6 +128,46 @@ def trial_facts(design: pd.DataFrame) -> TrialFacts:
         dose_mg=p("dose_mg"),
         volume_ml=p("dose_volume_ml"),
         alsfrs_max=int(p("alsfrs_r_max")),
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressionCriteria(Result):
+    """The protocol's rule for the faster-progression stratum (``data/progression_criteria.csv``)."""
+
+    listed_variants: tuple[str, ...]  # variants that need only the smaller slope
+    slope_listed: float  # ALSFRS-R points a month, for a listed variant
+    slope_other: float  # for any other variant
+    svc_faster: float  # percent of predicted, to enter the faster stratum
+    svc_slower: float
+
+    def texts(self) -> dict[str, str]:
+        variants = list(self.listed_variants)
+        return {
+            "crit_n_variants": fmt.integer(len(variants)),
+            "crit_variants": ", ".join(variants[:-1]) + " or " + variants[-1],
+            "crit_slope_listed": fmt.num(self.slope_listed),
+            "crit_slope_other": fmt.num(self.slope_other),
+            "crit_svc_faster": fmt.integer(self.svc_faster),
+            "crit_svc_slower": fmt.integer(self.svc_slower),
+        }
+
+
+def progression_criteria(criteria: pd.DataFrame) -> ProgressionCriteria:
+    """``data/progression_criteria.csv``. The chapter says a listed variant needed a smaller
+    pre-trial slope than any other; this refuses data in which it does not."""
+    listed, other = data.row(criteria, rule="a"), data.row(criteria, rule="b")
+    if not listed["min_slope_per_month"] < other["min_slope_per_month"]:
+        raise ValueError(
+            "data/progression_criteria.csv: the chapter says the listed variants needed a smaller "
+            "slope than the others; rule a no longer has the smaller slope"
+        )
+    return ProgressionCriteria(
+        listed_variants=tuple(v.strip() for v in listed["variants"].split(";")),
+        slope_listed=float(listed["min_slope_per_month"]),
+        slope_other=float(other["min_slope_per_month"]),
+        svc_faster=float(listed["min_svc_percent"]),
+        svc_slower=float(data.value(criteria, "min_svc_percent", rule="c")),
     )
 
 

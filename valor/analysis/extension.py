@@ -194,6 +194,39 @@ def participation_summary(
 
 
 @dataclass(frozen=True, repr=False)
+class AssessedWeek52(Result):
+    """How many of each randomised group had an ALSFRS-R score at week 52."""
+
+    early: int
+    early_pct: float  # as reported
+    delayed: int
+    delayed_pct: float
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "assessed_early": fmt.integer(self.early),
+            "assessed_early_pct": fmt.percent(self.early_pct / 100),
+            "assessed_delayed": fmt.integer(self.delayed),
+            "assessed_delayed_pct": fmt.percent(self.delayed_pct / 100),
+        }
+
+
+def assessed_week52(participation: pd.DataFrame) -> AssessedWeek52:
+    """The ``assessed_alsfrs_w52`` rows of ``data/ole_participation.csv``."""
+
+    def row(group):
+        return data.row(participation, measure="assessed_alsfrs_w52", group=group)
+
+    early, delayed = row("early start"), row("delayed start")
+    return AssessedWeek52(
+        early=int(early["value"]),
+        early_pct=float(early["percent_reported"]),
+        delayed=int(delayed["value"]),
+        delayed_pct=float(delayed["percent_reported"]),
+    )
+
+
+@dataclass(frozen=True, repr=False)
 class LongTerm(Result):
     """The long-term report: each endpoint's change in the two groups."""
 
@@ -241,8 +274,7 @@ class HazardRatios(Result):
     rows: pd.DataFrame  # data/hazard_ratios.csv
 
     def text(self, cut: str, population: str, outcome: str) -> str:
-        row = data.row(self.rows, data_cut=cut, population=population, endpoint=outcome)
-        return f"{fmt.num(row['estimate'], 2)} (95% CI {fmt.ci(row['ci_low'], row['ci_high'], 2)})"
+        return hazard_ratio_text(data.row(self.rows, data_cut=cut, population=population, endpoint=outcome))
 
     def texts(self) -> dict[str, str]:
         return {
@@ -256,6 +288,37 @@ class HazardRatios(Result):
 def hazard_ratio_summary(hazard_ratios: pd.DataFrame) -> HazardRatios:
     """``data/hazard_ratios.csv``, kept apart by data cut (never pooled)."""
     return HazardRatios(hazard_ratios)
+
+
+def hazard_ratio_text(row: pd.Series) -> str:
+    """A hazard ratio with its 95% CI, as the prose quotes it."""
+    return f"{fmt.num(row['estimate'], 2)} (95% CI {fmt.ci(row['ci_low'], row['ci_high'], 2)})"
+
+
+@dataclass(frozen=True, repr=False)
+class PrespecifiedHazardRatios(Result):
+    """The January 2022 cut with the pre-specified model, as the FDA's reviewer ran it."""
+
+    rows: pd.DataFrame  # data/hazard_ratios_prespecified.csv
+
+    def texts(self) -> dict[str, str]:
+        out = {}
+        for _, r in self.rows.iterrows():
+            outcome = "death" if r["endpoint"] == "death" else "dpv"
+            out[f"hr_pre_{r['population']}_{outcome}"] = hazard_ratio_text(r)
+        return out
+
+
+def prespecified_hazard_ratios(frame: pd.DataFrame) -> PrespecifiedHazardRatios:
+    """``data/hazard_ratios_prespecified.csv``. The chapter says that in the faster group these
+    estimates lie on the side of delayed start; this refuses data in which they do not."""
+    faster = frame[frame["population"] == "faster"]
+    if not (faster["estimate"] > 1).all():
+        raise ValueError(
+            "data/hazard_ratios_prespecified.csv: the chapter says the faster group's hazard ratios "
+            "favour delayed start (above 1); a row no longer does"
+        )
+    return PrespecifiedHazardRatios(frame)
 
 
 @dataclass(frozen=True, repr=False)
@@ -286,8 +349,11 @@ def registry_record(trial_registry: pd.DataFrame) -> RegistryRecord:
     return RegistryRecord(trial_registry[trial_registry["trial"] == "OLE"].reset_index(drop=True))
 
 
+WEEKS_PER_YEAR = 365.25 / 7
+
 SPEAKERS = {
     "paper": "the paper (abstract)",
+    "regulator": "the EU product information",
     "sponsor": "the sponsor",
     "university": "the university (press summary)",
     "news": "a news report",
@@ -319,7 +385,22 @@ class LongTermStatements(Result):
             "lt_not_powered": record.statement_text(self.statement("news_not_powered")),
             "lt_not_significant": record.statement_text(self.statement("university_not_significant")),
             "lt_eap_eu": record.statement_text(self.statement("sponsor_eap_eu")),
+            "lt_paper_survival": record.statement_text(self.statement("paper_survival_natural_history")),
+            "lt_regulator_not_significant": record.statement_text(
+                self.statement("regulator_not_significant")
+            ),
+            "lt_regulator_hr": record.statement_text(self.statement("regulator_hr_death_pv")),
+            "lt_high_nfl_early_weeks": fmt.num(self.statement("regulator_high_nfl_early")["value"]),
+            "lt_high_nfl_delayed_weeks": fmt.num(self.statement("regulator_high_nfl_delayed")["value"]),
+            "lt_high_nfl_gap_years": fmt.num(self.high_nfl_gap_years),
         }
+
+    @property
+    def high_nfl_gap_years(self) -> float:
+        """The regulator's two medians (weeks) apart, in years (our arithmetic)."""
+        early = self.statement("regulator_high_nfl_early")["value"]
+        delayed = self.statement("regulator_high_nfl_delayed")["value"]
+        return (early - delayed) / WEEKS_PER_YEAR
 
     def table(self) -> pd.DataFrame:
         """The framings side by side: what they are about, who says it, the statement."""
@@ -336,15 +417,24 @@ class LongTermStatements(Result):
 
 
 def long_term_statements(statements: pd.DataFrame) -> LongTermStatements:
-    """``data/longterm_statements.csv``. The chapter presents the event-free-survival figure
-    as the sponsor's alone; this refuses data in which the paper makes it."""
-    claimed_by = set(statements.loc[statements["topic"] == "survival", "speaker"])
-    if "paper" in claimed_by:
+    """``data/longterm_statements.csv``. The chapter says the paper's abstract gives no
+    survival figure and that the regulator's medians in the high-NfL subgroup lie the
+    sponsor's event-free-survival figure apart; this refuses data that no longer say so."""
+    paper_survival = statements[(statements["topic"] == "survival") & (statements["speaker"] == "paper")]
+    if paper_survival["value"].notna().any():
         raise ValueError(
-            "data/longterm_statements.csv: the chapter says the paper's own survival figures could "
-            "not be read; a survival statement is now attributed to the paper: rewrite the section"
+            "data/longterm_statements.csv: the chapter says the paper's abstract gives no survival "
+            "figure; a survival figure is now attributed to the paper: rewrite the section"
         )
-    return LongTermStatements(statements)
+    result = LongTermStatements(statements)
+    sponsor_years = result.statement("sponsor_event_free_survival")["value"]
+    if round(result.high_nfl_gap_years, 1) != round(sponsor_years, 1):
+        raise ValueError(
+            "data/longterm_statements.csv: the chapter says the regulator's medians in the high-NfL "
+            f"subgroup lie {sponsor_years} years apart, the sponsor's figure; they now lie "
+            f"{result.high_nfl_gap_years:.2f} years apart"
+        )
+    return result
 
 
 def _percent_as_reported(x) -> str:

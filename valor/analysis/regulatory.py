@@ -19,7 +19,7 @@ from valor.analysis.result import Result
 from valor.book import cite
 
 NOT_REPORTED = "not reported"
-REFERENCE_REPORT = "ALS Association (Greater New York)"  # the report of the votes the prose quotes
+REFERENCE_REPORT = "FDA integrated review"  # the report of the votes the prose quotes
 
 
 def event_date(row) -> dt.date:
@@ -318,6 +318,7 @@ DATE_KINDS = {
 # The rows the prose quotes: text key -> (jurisdiction, event, source key)
 QUOTED_APPROVALS = {
     "eu_opinion": ("European Union", "positive opinion", "ema2024epar"),
+    "eu_decision": ("European Union", "approval", "ema2024smpc"),
     "eu_announced": ("European Union", "approval", "biogen2024ecpr"),
     "eu_reported": ("European Union", "approval", "biogen2024eu"),
     "japan_panel": ("Japan", "panel recommendation", "nhk2024panel"),
@@ -483,6 +484,7 @@ def safety_totals(totals: pd.DataFrame) -> SafetyTotals:
 
 
 BRIEFING_QUOTE = "thefly2023briefing"  # the briefing document's words, as a news report quotes them
+FDA_RECORD = "fda2023integratedreview"  # the voting questions verbatim, in the FDA's own review
 
 
 @dataclass(frozen=True, repr=False)
@@ -499,6 +501,7 @@ class CommitteeQuestions(Result):
         return {
             "q1_wording": self.question(1)["wording"],
             "q2_wording": self.question(2)["wording"],
+            "q2_wording_fda": self.question(2, FDA_RECORD)["wording"],
         }
 
 
@@ -506,9 +509,10 @@ def committee_questions(questions: pd.DataFrame) -> CommitteeQuestions:
     """``data/adcom_questions.csv``. The chapters say question 2 brought in the biomarker
     results; this refuses data in which its briefing-document wording does not."""
     result = CommitteeQuestions(questions)
-    if result.question(2)["includes_biomarkers"] != "yes":
-        raise ValueError(
-            "data/adcom_questions.csv: the chapters say question 2 included the biomarker results; "
-            f"the row from {BRIEFING_QUOTE} no longer says so"
-        )
+    for source in (BRIEFING_QUOTE, FDA_RECORD):
+        if result.question(2, source)["includes_biomarkers"] != "yes":
+            raise ValueError(
+                "data/adcom_questions.csv: the chapters say question 2 included the biomarker results; "
+                f"the row from {source} no longer says so"
+            )
     return result
