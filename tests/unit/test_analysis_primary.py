@@ -85,13 +85,13 @@ def test_event_counts_add_up_in_the_july_cut():
 def test_secondary_endpoints_give_numbers_only_from_the_regulators_reviews():
     rows = data.load("secondary_week28")
     secondary = primary.secondary_endpoints(rows)
-    assert (secondary.n_endpoints, secondary.n_statements, secondary.n_reporting_values) == (3, 12, 4)
+    assert (secondary.n_endpoints, secondary.n_statements, secondary.n_reporting_values) == (3, 13, 5)
     assert secondary.table["Source"].str.startswith("{cite:p}`").all()
     assert list(secondary.table.columns) == ["Endpoint", "What the source says", "Source", "Numbers"]
     given = secondary.table["Numbers"] == "given"
     assert set(rows.loc[given, "source_key"]) == {"fda2023integratedreview", "ema2024assessmentreport"}
-    assert set(rows.loc[given, "endpoint"]) == {"slow vital capacity", "hand-held dynamometry"}
-    assert secondary.texts()["secondary_reporting"] == "4 of them report values"
+    assert set(rows.loc[given, "endpoint"]) == {"slow vital capacity", "hand-held dynamometry", "ALSAQ-5"}
+    assert secondary.texts()["secondary_reporting"] == "5 of them report values"
 
 
 def test_secondary_reporting_reads_as_prose_for_any_count():
