@@ -86,6 +86,8 @@ class DataTables(SphinxDirective):
     manifest entry (written to ``_downloads/data/`` by ``booktools.pack``)."""
 
     def run(self):
+        # the list is the manifest's: a table added there re-writes this page
+        self.env.note_dependency(str(Path(self.env.srcdir) / "data" / "manifest.yml"))
         return [data_tables()]
 
 

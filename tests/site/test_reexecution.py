@@ -30,6 +30,7 @@ PROBE_CELL = (
 # An assumption of the copy's own, read only by the probe chapter (and the appendix, which
 # shows every assumption).
 PROBE_ASSUMPTION = 'Assumption("probe", 1, "unit", "A probe."),\n'
+PROBE_GROUP = '("seed", "n_trials", "lag_n_trials")'  # the appendix's summary groups every assumption
 APPENDIX = "chapters/assumptions"
 
 
@@ -78,6 +79,7 @@ def built(tmp_path_factory):
         (root / "valor" / "_probe" / name).write_text(text)
     append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
     edit(root / "valor" / "assumptions.py", "\n)\n_BY_NAME", "\n" + PROBE_ASSUMPTION + ")\n_BY_NAME")
+    edit(root / "valor" / "assumptions.py", PROBE_GROUP, PROBE_GROUP.replace(")", ', "probe")'))
     return root, build(root), overlapping_runs(root)
 
 
