@@ -524,6 +524,14 @@ def _count(n: int, unit: str, verb: str) -> str:
     return f"{n} {unit}{'s' if n != 1 else ''} {verb}"
 
 
+def moved_text(old: str, new: str) -> str:
+    """``old → new``; a glued table (Markdown, several lines) is named, not printed."""
+    if "\n" in old or "\n" in new:
+        rows = [text.count("\n") - 1 for text in (old, new)]  # header and rule lines
+        return f"table changed ({_count(rows[0], 'row', 'before')}, {_count(rows[1], 'row', 'after')})"
+    return f"{old} → {new}"
+
+
 def format_data_changes(changes: dict, since_label: str) -> str:
     lines = ["### Data changes", "", f"Compared with {since_label}.", "", "Data files:", ""]
     for f in changes["files"]:
@@ -538,7 +546,7 @@ def format_data_changes(changes: dict, since_label: str) -> str:
         lines.append("- No data file changed.")
     lines += ["", "Numbers in the text that moved (golden snapshot, `tests/golden/`):", ""]
     for m in changes["moved"]:
-        lines.append(f"- `{m['key']}` ({m['chapter']}): {m['old']} → {m['new']}")
+        lines.append(f"- `{m['key']}` ({m['chapter']}): {moved_text(m['old'], m['new'])}")
     if not changes["moved"]:
         lines.append("- No glued number moved.")
     for label, group in (("New glued values", changes["new"]), ("No longer glued", changes["removed"])):

@@ -257,3 +257,15 @@ def test_glued_changes_leave_out_values_where_only_the_version_moved():
     text = release.format_data_changes({"files": [], **changes}, "commit abc")
     assert "- New chapter added_chapter: 2 glued values." in text
     assert "- Chapter removed gone: 1 glued value." in text
+
+
+def test_a_moved_table_is_named_with_its_row_counts_not_printed():
+    table = "| A | B |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |"
+    changes = release.glued_changes(
+        {"ch": {"tbl_x": table, "n": "1"}},
+        {"ch": {"tbl_x": table.replace("| A |", "| Aa |") + "\n| 5 | 6 |", "n": "2"}},
+        None,
+    )
+    text = release.format_data_changes({"files": [], **changes}, "commit abc")
+    assert "- `tbl_x` (ch): table changed (2 rows before, 3 rows after)" in text
+    assert "- `n` (ch): 1 → 2" in text and "| 5 | 6 |" not in text
