@@ -78,8 +78,9 @@ lint: $(TEST_STAMP)
 # Each test module runs whole on one worker (--dist loadscope), so what a module builds,
 # prints or visits is made once; pytest-xdist's loadgroup no longer groups under pytest 9.2
 # (pytest-dev/pytest-xdist#1386).
+# --no-loadscope-reorder: modules go out in collection order, the slowest first (tests/conftest.py).
 test: $(TEST_STAMP) browser $(AXE) lint
-	$(PY) -m pytest -n $(JOBS) --dist loadscope -q
+	$(PY) -m pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder -q
 
 # The science's unit tests: no kernel, no build, no browser.
 test-fast: $(TEST_STAMP)
