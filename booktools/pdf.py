@@ -15,7 +15,8 @@
    writes those numbers into the contents;
 4. writes ``_build/pdf/valor-book-<version>.pdf`` (the student edition:
    ``valor-book-<version>-student.pdf``), replacing the last one only when the
-   new one is complete.
+   new one is complete. When no source changed since that PDF was printed
+   (``booktools.uptodate``'s fingerprint), it is kept and nothing is built.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from booktools import browser, build
+from booktools import browser, build, uptodate
 from valor import __version__, data
 
 # Print rules on top of the theme's: a title page and a contents page, page
@@ -430,6 +431,12 @@ def print_pdf(site: Path, page: str, out: Path, book: FrontMatter) -> int:
     return count
 
 
+def printed_from(pdf: Path) -> Path:
+    """Where the fingerprint of the sources a PDF was printed from is kept (beside it):
+    ``make pdf`` with nothing changed returns at once, as ``make book`` does."""
+    return pdf.with_name(f".{pdf.name}.sources")
+
+
 def single_page_output(edition: str) -> str:
     """The single-page build's folder under ``<work>/_build/`` (beside the HTML editions')."""
     return "singlehtml" if edition == "reader" else f"singlehtml-{edition}"
@@ -445,6 +452,11 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
     except browser.BrowserMissing as err:
         print(f"Cannot print the PDF: {err}", file=sys.stderr)
         return 1
+    state, record = uptodate.fingerprint(root, {"pdf": edition}), printed_from(out)
+    if out.exists() and record.exists() and record.read_text(encoding="utf-8") == state:
+        print(f"Nothing changed since the last PDF: {out} is up to date.")
+        return 0
+    record.unlink(missing_ok=True)
     errors = data.validate_all()
     if errors:
         print("PDF stopped: data validation failed.\n  " + "\n  ".join(errors), file=sys.stderr)
@@ -478,6 +490,7 @@ def run(root: Path, edition: str = "reader", out: Path | None = None) -> int:
     except PrintFailed as err:
         print(f"PDF stopped: {err}\nThe last PDF in {out.parent} was left untouched.", file=sys.stderr)
         return 1
+    record.write_text(state, encoding="utf-8")
     done = time.perf_counter()
     print(
         f"\nPDF written in {done - started:.1f} s (single-page build {built - started:.1f} s, "

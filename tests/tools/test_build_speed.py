@@ -108,3 +108,26 @@ def test_data_validation_is_skipped_only_for_data_validated_as_it_is(tmp_path):
     assert not uptodate.data_checked(work, uptodate.fingerprint(root, only=uptodate.DATA_INPUTS))
     uptodate.record_data_checked(work, None)
     assert not uptodate.data_checked(work, value)
+
+
+def test_make_pdf_keeps_a_pdf_printed_from_the_same_sources(tmp_path, monkeypatch, capsys):
+    from booktools import pdf
+
+    root = tmp_path / "book"
+    (root / "chapters").mkdir(parents=True)
+    (root / "chapters" / "intro.md").write_text("# Intro\n")
+    out = tmp_path / "valor-book.pdf"
+    out.write_bytes(b"%PDF- printed earlier")
+    pdf.printed_from(out).write_text(uptodate.fingerprint(root, {"pdf": "reader"}), encoding="utf-8")
+    monkeypatch.setattr(pdf.browser, "chromium_path", lambda: "/usr/bin/chromium")
+    stopped = []  # the step after the up-to-date check: reached only when something changed
+    monkeypatch.setattr(pdf.data, "validate_all", lambda: stopped.append(1) or ["a broken table"])
+
+    assert pdf.run(root, "reader", out) == 0
+    assert "Nothing changed since the last PDF" in capsys.readouterr().out and not stopped
+    assert out.read_bytes() == b"%PDF- printed earlier"
+
+    (root / "chapters" / "intro.md").write_text("# Intro, edited\n")
+    assert pdf.run(root, "reader", out) == 1 and stopped == [1]
+    assert not pdf.printed_from(out).exists(), "a PDF no longer current keeps no record"
+    assert "data validation failed" in capsys.readouterr().err

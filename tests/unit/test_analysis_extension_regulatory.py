@@ -23,12 +23,14 @@ def test_first_look_texts():
 def test_week52_keeps_unverified_values_out():
     w52 = data.load("ole_week52")
     results = extension.week52_results(w52)
-    assert (results.verified["verified"] == "yes").all() and len(results.unverified) == 5
+    assert (results.verified["verified"] == "yes").all() and len(results.unverified) == 4
     rows = extension.forest_rows(w52)
+    # the HHD difference is verified (EMA) but has no interval: not in the forest plot
     assert (rows["verified"] == "yes").all() and "hhd" not in set(rows["endpoint"])
     texts = results.texts()
     assert texts["w52_diff"] == "3.5 (0.4 to 6.7)" and texts["w52_p"] == "P = 0.0272"
-    assert texts["unverified_endpoints"] == "hand-held dynamometry, CSF SOD1 and plasma NfL"
+    assert texts["w52_hhd"] == "0.28" and texts["w52_hhd_p"] == "P = 0.0186"
+    assert texts["unverified_endpoints"] == "CSF SOD1 and plasma NfL"
 
 
 def test_week52_refuses_data_the_prose_would_misdescribe():
