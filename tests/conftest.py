@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -46,3 +47,16 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"skipped tests are not allowed here (make test installs what tests need): {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def book_root_restored():
+    """booktools' entry points (build.run, pdf.run, release.release) point VALOR_BOOK_ROOT at
+    the book they build; one called in-process on a test's copy must not leave the worker's
+    later tests reading that copy's data."""
+    before = os.environ.get("VALOR_BOOK_ROOT")
+    yield
+    if before is None:
+        os.environ.pop("VALOR_BOOK_ROOT", None)
+    else:
+        os.environ["VALOR_BOOK_ROOT"] = before
