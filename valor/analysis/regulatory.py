@@ -426,7 +426,6 @@ def ema_reasoning(statements: pd.DataFrame) -> EmaReasoning:
     return EmaReasoning(statements)
 
 
-# The rows the prose quotes: text key -> (report data cut, measure, arm)
 FDA_VALOR = "FDA integrated review: VALOR (Study 101 Part C)"
 FDA_EXTENSION = "FDA integrated review: extension (Study 102)"
 FDA_POOLED = "FDA integrated review: Studies 101 and 102 pooled"
