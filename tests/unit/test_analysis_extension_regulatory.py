@@ -280,17 +280,40 @@ def test_ema_statements_are_labelled_and_quoted_as_the_data_say():
         regulatory.ema_reasoning(unknown)
 
 
-def test_safety_totals_as_reported_and_without_denominators():
+def test_safety_totals_fda_counts_first_and_news_percentages_beside_them():
     totals = data.load("safety_totals")
     summary = regulatory.safety_totals(totals)
     texts = summary.texts()
-    assert (texts["st_sae_28w_tofersen"], texts["st_sae_28w_placebo"]) == ("18%", "14%")
+    # Study 101 Part C, FDA integrated review Table 20 p. 86 and Section 7.6.1.2
+    assert (texts["st_sae_valor_tofersen"], texts["st_sae_valor_placebo"]) == (
+        "13 of 72 (18.1%)",
+        "5 of 36 (13.9%)",
+    )
+    assert (texts["st_deaths_valor_tofersen"], texts["st_deaths_valor_placebo"]) == (
+        "1 of 72 (1.4%)",
+        "0 of 36",
+    )
+    # pooled Studies 101 and 102, Tables 59, 60 and 64
+    assert (texts["st_sae_pooled"], texts["st_stop_pooled"], texts["st_deaths_pooled"]) == (
+        "59 of 147 (40.1%)",
+        "26 of 147 (17.7%)",
+        "19 of 147 (12.9%)",
+    )
     assert (texts["st_sae_12m"], texts["st_stop_12m"], texts["st_deaths_12m"]) == ("36.5%", "17.3%", "14")
-    assert set(summary.table()["Out of"]) == {regulatory.NOT_REPORTED}
-    counted = totals.copy()
-    counted.loc[0, ["n", "denominator"]] = [13, 72]
-    with pytest.raises(ValueError, match="rows 2 do"):
-        regulatory.safety_totals(counted)
+    assert texts["st_cut_pooled"] == "120-day safety update"
+    table = summary.table()
+    assert table["Report"].iloc[0].startswith(regulatory.FDA_VALOR)  # the FDA's rows first
+    from_news = totals["source_key"] != regulatory.FDA_RECORD
+    assert set(table.loc[from_news.to_numpy(), "Out of"]) == {regulatory.NOT_REPORTED}
+    news_with_denominator = totals.copy()
+    news_row = int(from_news.to_numpy().nonzero()[0][0])
+    news_with_denominator.loc[news_row, ["n", "denominator"]] = [13, 72]
+    with pytest.raises(ValueError, match=f"rows {news_row + 2} do not fit"):
+        regulatory.safety_totals(news_with_denominator)
+    fda_without_denominator = totals.copy()
+    fda_without_denominator.loc[0, "denominator"] = None
+    with pytest.raises(ValueError, match="rows 2 do not fit"):
+        regulatory.safety_totals(fda_without_denominator)
 
 
 def test_question_two_brought_in_the_biomarkers():

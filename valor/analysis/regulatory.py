@@ -426,20 +426,41 @@ def ema_reasoning(statements: pd.DataFrame) -> EmaReasoning:
     return EmaReasoning(statements)
 
 
-# The rows the prose quotes: text key -> (report data cut, measure, arm)
+FDA_VALOR = "FDA integrated review: VALOR (Study 101 Part C)"
+FDA_EXTENSION = "FDA integrated review: extension (Study 102)"
+FDA_POOLED = "FDA integrated review: Studies 101 and 102 pooled"
+RELEASE_12M = "12-month release (as reported)"
+SAE, STOPPED, DEATHS = "serious adverse events", "discontinued for an adverse event", "deaths"
+# The rows the prose quotes: text key -> (report, measure, arm)
 QUOTED_TOTALS = {
-    "sae_28w_tofersen": ("July 2021", "serious adverse events", "tofersen"),
-    "sae_28w_placebo": ("July 2021", "serious adverse events", "placebo"),
-    "stop_28w_tofersen": ("July 2021", "discontinued for an adverse event", "tofersen"),
-    "sae_12m": ("January 2022", "serious adverse events", "tofersen"),
-    "stop_12m": ("January 2022", "discontinued for an adverse event", "tofersen"),
-    "deaths_12m": ("January 2022", "deaths", "tofersen"),
+    "sae_valor_tofersen": (FDA_VALOR, SAE, "tofersen"),
+    "sae_valor_placebo": (FDA_VALOR, SAE, "placebo"),
+    "stop_valor_tofersen": (FDA_VALOR, STOPPED, "tofersen"),
+    "stop_valor_placebo": (FDA_VALOR, STOPPED, "placebo"),
+    "deaths_valor_tofersen": (FDA_VALOR, DEATHS, "tofersen"),
+    "deaths_valor_placebo": (FDA_VALOR, DEATHS, "placebo"),
+    "sae_extension": (FDA_EXTENSION, SAE, "tofersen"),
+    "stop_extension": (FDA_EXTENSION, STOPPED, "tofersen"),
+    "deaths_extension": (FDA_EXTENSION, DEATHS, "tofersen"),
+    "sae_pooled": (FDA_POOLED, SAE, "tofersen"),
+    "stop_pooled": (FDA_POOLED, STOPPED, "tofersen"),
+    "deaths_pooled": (FDA_POOLED, DEATHS, "tofersen"),
+    "sae_12m": (RELEASE_12M, SAE, "tofersen"),
+    "stop_12m": (RELEASE_12M, STOPPED, "tofersen"),
+    "deaths_12m": (RELEASE_12M, DEATHS, "tofersen"),
 }
+# The data cuts the prose names: text key -> report
+QUOTED_CUTS = {"cut_valor": FDA_VALOR, "cut_pooled": FDA_POOLED, "cut_12m": RELEASE_12M}
 
 
 def reported_figure(row: pd.Series) -> str:
-    """A count or the printed percentage, whichever the report gives."""
-    return printed_percent(row) if fmt.missing(row["n"]) else count_text(row)
+    """A count (out of its denominator, with the printed percentage when there is one) or
+    the printed percentage, whichever the report gives: '13 of 72 (18.1%)', '0 of 36', '36.5%'."""
+    if fmt.missing(row["n"]):
+        return printed_percent(row)
+    if fmt.missing(row["percent_reported"]):
+        return count_text(row)
+    return f"{count_text(row)} ({printed_percent(row)})"
 
 
 @dataclass(frozen=True, repr=False)
@@ -449,12 +470,17 @@ class SafetyTotals(Result):
     rows: pd.DataFrame  # data/safety_totals.csv
 
     def texts(self) -> dict[str, str]:
-        def figure(cut, measure, arm):
-            return reported_figure(data.row(self.rows, data_cut=cut, measure=measure, arm=arm))
+        def figure(report, measure, arm):
+            return reported_figure(data.row(self.rows, report=report, measure=measure, arm=arm))
 
-        return {f"st_{key}": figure(*where) for key, where in QUOTED_TOTALS.items()} | {
-            "st_n_reports": fmt.integer(self.rows["report"].nunique()),
-        }
+        def cut(report):
+            return self.rows.loc[self.rows["report"] == report, "data_cut"].iloc[0]
+
+        return (
+            {f"st_{key}": figure(*where) for key, where in QUOTED_TOTALS.items()}
+            | {f"st_{key}": cut(report) for key, report in QUOTED_CUTS.items()}
+            | {"st_n_reports": fmt.integer(self.rows["report"].nunique())}
+        )
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -472,13 +498,17 @@ class SafetyTotals(Result):
 
 
 def safety_totals(totals: pd.DataFrame) -> SafetyTotals:
-    """``data/safety_totals.csv``. The chapter says none of these reports gives the number
-    of people a figure refers to; this refuses data in which one does."""
-    with_denominator = totals[totals["denominator"].notna()]
-    if len(with_denominator):
+    """``data/safety_totals.csv``. The chapter says the FDA's review gives every figure as a
+    count out of its denominator and the news reports of the sponsor's releases give none;
+    this refuses data in which that is not so."""
+    from_fda = totals["source_key"] == FDA_RECORD
+    has_denominator = totals["denominator"].notna()
+    wrong = totals[from_fda != has_denominator]
+    if len(wrong):
         raise ValueError(
-            "data/safety_totals.csv: the chapter says no report gives a denominator, but rows "
-            f"{', '.join(str(i + 2) for i in with_denominator.index)} do: rewrite the sentence"
+            "data/safety_totals.csv: the chapter says the FDA's rows, and only they, give a "
+            f"denominator, but rows {', '.join(str(i + 2) for i in wrong.index)} do not fit: "
+            "rewrite the sentence"
         )
     return SafetyTotals(totals)
 
