@@ -488,17 +488,33 @@ def notebook_names(docnames: list[str]) -> dict[str, str]:
     return {d: f"{i:02d}_{Path(d).name}.ipynb" for i, d in enumerate(docnames)}
 
 
-def convert_all(root: Path, executed: Path, site: Path, edition: str) -> dict[str, object]:
+@dataclass(frozen=True)
+class BookSources:
+    """What every pack of one build is made from besides its notebooks: read once per
+    build (parsing every page of the site takes seconds), shared by both editions' packs."""
+
+    index: SiteIndex
+    citations: dict[str, tuple[str, str, str]]
+    requirements: list[str]
+
+    @classmethod
+    def read(cls, root: Path, site: Path) -> BookSources:
+        return cls(
+            site_index(site, toc_docnames(root)),
+            citation_names(root / "references.bib"),
+            locked_requirements(root / "uv.lock"),
+        )
+
+
+def convert_all(root: Path, executed: Path, edition: str, sources: BookSources) -> dict[str, object]:
     """file name in the pack -> converted notebook, for every page of the edition."""
     docnames = edition_docnames(root, executed, edition)
     names = notebook_names(docnames)
-    index = site_index(site, toc_docnames(root))
-    citations = citation_names(root / "references.bib")
     converted = {}
     for docname in docnames:
         nb = nbformat.read(executed / f"{docname}.ipynb", as_version=4)
         glued = glued_outputs(nb) | saved_glue(executed / f"{docname}.glue.json")
-        page = Page(docname, glued, index, citations, names, student=edition != "reader")
+        page = Page(docname, glued, sources.index, sources.citations, names, student=edition != "reader")
         converted[names[docname]] = convert_notebook(nb, page)
     return converted
 
@@ -598,11 +614,13 @@ def _package_files(root: Path):
             yield path
 
 
-def write_pack(root: Path, executed: Path, site: Path, edition: str, target: Path, version: str) -> dict:
+def write_pack(
+    root: Path, executed: Path, edition: str, target: Path, version: str, sources: BookSources
+) -> dict:
     """Write the edition's pack to ``target``; its converted notebooks by file name."""
-    converted = convert_all(root, executed, site, edition)
+    converted = convert_all(root, executed, edition, sources)
     folder = target.stem
-    requirements = "\n".join(locked_requirements(root / "uv.lock")) + "\n"
+    requirements = "\n".join(sources.requirements) + "\n"
     header = "# Exact versions the notebooks were run with (from the book's uv.lock).\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
@@ -641,10 +659,11 @@ def publish(root: Path, executed: Path, site: Path, edition: str, version: str) 
     tables with their manifest entries (:func:`write_data_downloads`)."""
     write_data_downloads(root, site)
     editions = ["reader", "student"] if edition == "reader" else [edition]
+    sources = BookSources.read(root, site)
     written = []
     for pack_edition in editions:
         target = site / "_downloads" / pack_name(version, pack_edition)
-        converted = write_pack(root, executed, site, pack_edition, target, version)
+        converted = write_pack(root, executed, pack_edition, target, version, sources)
         written.append(target)
         if pack_edition != edition:
             continue
@@ -673,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site or root / "_build" / "html"
     version = book_version(root)
     out = args.out or site / "_downloads" / pack_name(version, args.edition)
-    write_pack(root, work / "_build" / "jupyter_execute", site, args.edition, out, version)
+    sources = BookSources.read(root, site)
+    write_pack(root, work / "_build" / "jupyter_execute", args.edition, out, version, sources)
     print(f"{out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
