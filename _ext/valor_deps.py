@@ -124,11 +124,32 @@ def balance(docnames: list[str], cost: dict[str, float], nproc: int) -> list[str
     return [d for chunk in chunks for d in chunk]
 
 
+# Sphinx reads pages in parallel only when more than this many are to be read (Builder.read).
+PARALLEL_FROM = 6
+
+
+def quick_pages(app, docnames: list[str], how_many: int) -> list[str]:
+    """``how_many`` pages that are not to be read and run no notebook, the shortest first."""
+    others = sorted(set(app.env.found_docs) - set(docnames))
+    pages = [d for d in others if not _is_notebook(app, d)]
+    return sorted(pages, key=lambda d: (Path(app.env.doc2path(d)).stat().st_size, d))[:how_many]
+
+
+def pad_to_read_in_parallel(app, docnames: list[str]) -> None:
+    """Two to five notebooks to run would run one after another (Sphinx reads up to five
+    pages serially): add quick pages without a notebook, so that the notebooks run at once.
+    The env-before-read-docs event lets extensions add pages to read."""
+    notebooks = sum(_is_notebook(app, d) for d in docnames)
+    if app.parallel > 1 and notebooks > 1 and len(docnames) < PARALLEL_FROM:
+        docnames += quick_pages(app, docnames, PARALLEL_FROM - len(docnames))
+
+
 def _before_read_docs(app, env, docnames):
     for name in PARALLEL_SAFE_ELSEWHERE & set(app.extensions):
         app.extensions[name].parallel_read_safe = True
     env.valor_reading = sorted(docnames)
-    if app.parallel > 1 and len(docnames) > 5:  # Sphinx reads in parallel (see Builder.read)
+    pad_to_read_in_parallel(app, docnames)
+    if app.parallel > 1 and len(docnames) >= PARALLEL_FROM:  # Sphinx reads in parallel
         # last build's execution times; a notebook never timed counts as slow, a page as quick
         known = getattr(env, "valor_seconds", {})
         cost = {d: known.get(d, 10.0 if _is_notebook(app, d) else 0.1) for d in docnames}

@@ -105,6 +105,7 @@ def test_only_what_changed_re_executes(built):
     expected = readers(root, "ole_week52")
     assert "chapters/intro" in expected and "chapters/trial_design" not in expected
     assert build(root) == expected
+    assert overlapping_runs(root) > 0, "five notebooks to run run at the same time, not one by one"
     intro = (root / "_build" / "html" / "chapters" / "intro.html").read_text()
     assert "P = 0.0291" in intro and "P = 0.0272" not in intro
 
@@ -118,6 +119,7 @@ def test_an_assumption_re_executes_the_chapters_that_read_it(built):
 
     edit(module, '("probe", 1,', '("probe", 2,')
     assert build(root) == {PROBE_CHAPTER, APPENDIX}, "its one reader and the appendix"
+    assert overlapping_runs(root) == 1, "two notebooks to run run at the same time"
 
     edit(module, '"A probe."', '"A probe, explained better."')
     assert build(root) == {APPENDIX}, "a reason shows only in the appendix"
