@@ -197,6 +197,27 @@ def execution_report(work: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"executed": [], "reused": []}
 
 
+def output_pages(root: Path) -> str:
+    """What decides which pages an output holds: the table of contents, and the science
+    package's modules (viewcode gives each documented module a page of its source)."""
+    modules = sorted(p.relative_to(root).as_posix() for p in (root / "valor").rglob("*.py"))
+    return (root / "_toc.yml").read_text(encoding="utf-8") + "\n" + "\n".join(modules) + "\n"
+
+
+def clear_output_if_pages_changed(root: Path, work: Path, output: str) -> None:
+    """Sphinx never deletes the page of a removed chapter or module from its output: when
+    the pages may have changed since the output's last build, the output starts afresh (the
+    doctrees stay, so nothing re-executes for this); otherwise Sphinx rewrites only the
+    pages that changed."""
+    record = work / "_build" / f".{output}.pages"
+    pages = output_pages(root)
+    if record.exists() and record.read_text(encoding="utf-8") == pages:
+        return
+    shutil.rmtree(work / "_build" / output, ignore_errors=True)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(pages, encoding="utf-8")
+
+
 def _forget_incremental_state(work: Path) -> None:
     # -W only sees warnings of pages re-read in this run: after a failure, make
     # the next build re-read everything so no warning or error can hide.
@@ -241,6 +262,7 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         uptodate.record_data_checked(work, data_state)
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
+    clear_output_if_pages_changed(root, work, output)
     code = build_html(root, work, write_config(root, work, overrides or {}), output=output)
     if code != 0:
         _forget_incremental_state(work)

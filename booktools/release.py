@@ -240,11 +240,8 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
             for name in names:  # the reader first: it is the staging folder itself
                 dest = staging / edition_folder(name)
                 print(f"\n=== Release {version}: {name} edition ===", flush=True)
-                # Sphinx never deletes the page of a removed chapter from its output: start
-                # the output afresh (the doctrees stay, so nothing re-executes for this).
                 # The editions share the work folder: the book executes once for all.
                 output = build.output_name(name)
-                shutil.rmtree(work / "_build" / output, ignore_errors=True)
                 code = build.run(root, dest, work, edition_overrides(root, name), output)
                 if code != 0:
                     print(
