@@ -75,31 +75,40 @@ def unpacked(packs, tmp_path_factory) -> dict[str, Path]:
     return folders
 
 
+def install_and_run(edition: str, folder: Path) -> tuple[Path, dict]:
+    """The pack in ``folder`` installed by its README and every notebook run; (folder, seconds)."""
+    for path in folder.glob("*.ipynb"):  # the probe cell, on top of what the pack holds
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(PRINT_GLUED))
+        nbformat.write(nb, path)
+    setup, run = readme_commands((folder / "README.md").read_text(encoding="utf-8"))[:2]
+    assert ".venv/bin/pip install -r requirements.txt" in setup
+    setup = setup.replace(".venv/bin/pip install", f"{UV} pip install --quiet --python .venv/bin/python")
+    timings = {}
+    for step, command in (("install", setup), ("run", run)):
+        started = time.perf_counter()
+        done = subprocess.run(
+            command, shell=True, cwd=folder, env=fresh_env(), capture_output=True, text=True, timeout=1800
+        )
+        timings[step] = time.perf_counter() - started
+        assert done.returncode == 0, (
+            f"{edition} pack: `{command}` failed:\n{(done.stdout + done.stderr)[-4000:]}"
+        )
+    print(f"\n{edition} pack: install {timings['install']:.0f} s, run {timings['run']:.0f} s")
+    return folder, timings
+
+
 @pytest.fixture(scope="module")
 def ran(unpacked) -> dict[str, tuple[Path, dict]]:
-    """Each pack installed by its README and run; (folder, measurements)."""
-    results = {}
-    for edition, folder in unpacked.items():
-        for path in folder.glob("*.ipynb"):  # the probe cell, on top of what the pack holds
-            nb = nbformat.read(path, as_version=4)
-            nb.cells.append(nbformat.v4.new_code_cell(PRINT_GLUED))
-            nbformat.write(nb, path)
-        setup, run = readme_commands((folder / "README.md").read_text(encoding="utf-8"))[:2]
-        assert ".venv/bin/pip install -r requirements.txt" in setup
-        setup = setup.replace(".venv/bin/pip install", f"{UV} pip install --quiet --python .venv/bin/python")
-        timings = {}
-        for step, command in (("install", setup), ("run", run)):
-            started = time.perf_counter()
-            done = subprocess.run(
-                command, shell=True, cwd=folder, env=fresh_env(), capture_output=True, text=True, timeout=1800
-            )
-            timings[step] = time.perf_counter() - started
-            assert done.returncode == 0, (
-                f"{edition} pack: `{command}` failed:\n{(done.stdout + done.stderr)[-4000:]}"
-            )
-        print(f"\n{edition} pack: install {timings['install']:.0f} s, run {timings['run']:.0f} s")
-        results[edition] = (folder, timings)
-    return results
+    """Each pack installed by its README and run, both packs at once (each runs its
+    notebooks one after another, as the README says; the two packs are independent)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(unpacked)) as pool:
+        futures = {
+            edition: pool.submit(install_and_run, edition, folder) for edition, folder in unpacked.items()
+        }
+        return {edition: future.result() for edition, future in futures.items()}
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
