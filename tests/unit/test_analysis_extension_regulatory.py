@@ -25,11 +25,14 @@ def test_week52_keeps_unverified_values_out():
     results = extension.week52_results(w52)
     assert (results.verified["verified"] == "yes").all() and len(results.unverified) == 4
     rows = extension.forest_rows(w52)
-    # the HHD difference is verified (EMA) but has no interval: not in the forest plot
-    assert (rows["verified"] == "yes").all() and "hhd" not in set(rows["endpoint"])
+    # HHD has its interval from the sponsor's briefing document (Table 11: 0.28 (0.05, 0.52));
+    # ALSAQ-5's interval (lower is better) is not entered, so it stays out of the forest plot
+    assert (rows["verified"] == "yes").all() and set(rows["endpoint"]) == {"alsfrs_r", "svc", "eq5d5l", "hhd"}
+    hhd = rows[rows["endpoint"] == "hhd"].iloc[0]
+    assert (hhd["ci_low"], hhd["ci_high"]) == (0.05, 0.52) and hhd["source_key"] == "biogen2023adcombriefing"
     texts = results.texts()
     assert texts["w52_diff"] == "3.5 (0.4 to 6.7)" and texts["w52_p"] == "P = 0.0272"
-    assert texts["w52_hhd"] == "0.28" and texts["w52_hhd_p"] == "P = 0.0186"
+    assert texts["w52_hhd"] == "0.28 (0.05 to 0.52)" and texts["w52_hhd_p"] == "P = 0.0186"
     assert texts["unverified_endpoints"] == "CSF SOD1 and plasma NfL"
 
 

@@ -102,7 +102,7 @@ class Week52(Result):
             "w52_p_implied": fmt.p_value(self.p_implied("alsfrs_r"), 3),
             "w52_svc": _estimate_ci(self._row("svc")),
             "w52_svc_p": fmt.p_reported(self._row("svc")["p_value"]),
-            "w52_hhd": fmt.num(self._row("hhd")["estimate"], 2),
+            "w52_hhd": _estimate_ci(self._row("hhd"), 2),
             "w52_hhd_p": fmt.p_reported(self._row("hhd")["p_value"]),
             "w52_alsaq5": fmt.num(self._row("alsaq5")["estimate"]),
             "w52_alsaq5_p": fmt.p_reported(self._row("alsaq5")["p_value"]),
