@@ -25,11 +25,18 @@ def test_week52_keeps_unverified_values_out():
     results = extension.week52_results(w52)
     assert (results.verified["verified"] == "yes").all() and len(results.unverified) == 4
     rows = extension.forest_rows(w52)
-    # the HHD difference is verified (EMA) but has no interval: not in the forest plot
-    assert (rows["verified"] == "yes").all() and "hhd" not in set(rows["endpoint"])
+    # HHD has its interval from the sponsor's briefing document (Table 11: 0.28 (0.05, 0.52));
+    # ALSAQ-5's (Table 13: -10.3 (-17.33, -3.20)) lies below zero, lower being better: not drawn
+    assert (rows["verified"] == "yes").all() and set(rows["endpoint"]) == {"alsfrs_r", "svc", "eq5d5l", "hhd"}
+    hhd = rows[rows["endpoint"] == "hhd"].iloc[0]
+    assert (hhd["ci_low"], hhd["ci_high"]) == (0.05, 0.52) and hhd["source_key"] == "biogen2023adcombriefing"
     texts = results.texts()
     assert texts["w52_diff"] == "3.5 (0.4 to 6.7)" and texts["w52_p"] == "P = 0.0272"
-    assert texts["w52_hhd"] == "0.28" and texts["w52_hhd_p"] == "P = 0.0186"
+    assert texts["w52_hhd"] == "0.28 (0.05 to 0.52)" and texts["w52_hhd_p"] == "P = 0.0186"
+    assert (
+        texts["w52_alsaq5"] == f"{MINUS}10.3 ({MINUS}17.33 to {MINUS}3.20)"
+        and texts["w52_alsaq5_p"] == "P = 0.0044"
+    )
     assert texts["unverified_endpoints"] == "CSF SOD1 and plasma NfL"
 
 
@@ -39,6 +46,23 @@ def test_week52_refuses_data_the_prose_would_misdescribe():
     worse.loc[(worse["endpoint"] == "svc") & (worse["comparison"] == "difference"), "ci_low"] = -1.0
     with pytest.raises(ValueError, match="favours early start"):
         extension.week52_results(worse)
+    # on the ALSAQ-5 a lower score is better: an interval above zero would favour delayed start
+    alsaq5 = (w52["endpoint"] == "alsaq5") & (w52["comparison"] == "difference")
+    flipped = w52.copy()
+    flipped.loc[alsaq5, ["estimate", "ci_low", "ci_high"]] = [10.3, 3.2, 17.33]
+    with pytest.raises(ValueError, match="favours early start"):
+        extension.week52_results(flipped)
+
+
+def test_favours_early_start_reads_the_direction_of_each_endpoint():
+    rows = pd.DataFrame(
+        {
+            "endpoint": ["svc", "svc", "alsaq5", "alsaq5", "alsaq5"],
+            "ci_low": [1.7, -0.5, -17.33, 3.2, -5.0],
+            "ci_high": [16.6, 4.0, -3.20, 17.33, 1.0],
+        }
+    )
+    assert extension.favours_early_start(rows).tolist() == [True, False, True, False, False]
 
 
 def test_participation_and_long_term():

@@ -68,14 +68,21 @@ def test_method_questions_check_what_the_chapter_says():
 
 
 def test_method_question_table_names_each_question_once_and_cites_every_source():
-    questions = record.method_questions(data.load("method_questions"), settled="7g 7a", open_items="7b")
+    frame = data.load("method_questions")
+    questions = record.method_questions(frame, settled="7g 7a 7b")
     table = questions.table()
     assert len(table) == len(questions.rows)
     named = table.loc[table["Question"] != "", "Question"].tolist()
     assert len(named) == 3 and named[1].startswith("Was the baseline-NfL covariate")
     assert all(cell.startswith("{cite:p}`") for cell in table["Source"])
-    # the FDA's review settles 7a (baseline NfL added after unblinding); 7b stays open
-    assert questions.status("7a") == record.SETTLED and questions.status("7b") != record.SETTLED
+    # the FDA's review settles 7a (baseline NfL added after unblinding); the sponsor's
+    # briefing document settles 7b: interval and P from one ANCOVA + MI, not a joint rank test
+    assert questions.status("7a") == record.SETTLED and questions.status("7b") == record.SETTLED
+    settling = questions.rows[(questions.rows["item"] == "7b") & (questions.rows["status"] == record.SETTLED)]
+    assert settling["source_key"].tolist() == ["biogen2023adcombriefing"]
+    assert "95% CIs and nominal p-values are obtained from the ANCOVA model" in settling["finding"].iloc[0]
+    with pytest.raises(ValueError, match="item 7b: the chapter says no source settles it"):
+        record.method_questions(frame, open_items="7b")
 
 
 def test_registry_table_keeps_disagreeing_versions_side_by_side():

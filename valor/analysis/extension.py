@@ -19,6 +19,9 @@ from valor.analysis.result import Result
 from valor.book import cite
 
 COMPOSITE = "death, permanent ventilation or withdrawal for progression"
+# Endpoints on which a lower score is better: on the ALSAQ-5 "higher scores ... indicate
+# worsening" (Biogen's briefing document, Table 13, note 1), so early start favoured is below 0.
+LOWER_IS_BETTER = frozenset({"alsaq5"})
 
 
 def _estimate_ci(row, digits: int = 1, estimate_digits: int | None = None) -> str:
@@ -102,9 +105,9 @@ class Week52(Result):
             "w52_p_implied": fmt.p_value(self.p_implied("alsfrs_r"), 3),
             "w52_svc": _estimate_ci(self._row("svc")),
             "w52_svc_p": fmt.p_reported(self._row("svc")["p_value"]),
-            "w52_hhd": fmt.num(self._row("hhd")["estimate"], 2),
+            "w52_hhd": _estimate_ci(self._row("hhd"), 2),
             "w52_hhd_p": fmt.p_reported(self._row("hhd")["p_value"]),
-            "w52_alsaq5": fmt.num(self._row("alsaq5")["estimate"]),
+            "w52_alsaq5": _estimate_ci(self._row("alsaq5"), 2, estimate_digits=1),
             "w52_alsaq5_p": fmt.p_reported(self._row("alsaq5")["p_value"]),
             "w52_eq5d": _estimate_ci(self._row("eq5d5l"), 2, estimate_digits=1),
             "n_unverified": fmt.integer(len(self.unverified)),
@@ -112,8 +115,8 @@ class Week52(Result):
         }
 
 
-def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
-    """The rows a forest plot may show: verified differences with a 95% CI."""
+def intervals(week52: pd.DataFrame) -> pd.DataFrame:
+    """Verified differences with a 95% CI."""
     keep = (
         (week52["verified"] == "yes")
         & (week52["comparison"] == "difference")
@@ -123,6 +126,20 @@ def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
     return week52[keep].reset_index(drop=True)
 
 
+def favours_early_start(rows: pd.DataFrame) -> pd.Series:
+    """Whether each interval lies wholly on the side that favours early start: above zero,
+    or below zero on an endpoint where a lower score is better."""
+    lower = rows["endpoint"].isin(LOWER_IS_BETTER)
+    return (lower & (rows["ci_high"] < 0)) | (~lower & (rows["ci_low"] > 0))
+
+
+def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
+    """The rows a forest plot may show: verified differences with a 95% CI on endpoints where
+    a higher score is better (the plot reads right of zero as favouring early start)."""
+    rows = intervals(week52)
+    return rows[~rows["endpoint"].isin(LOWER_IS_BETTER)].reset_index(drop=True)
+
+
 def week52_results(week52: pd.DataFrame) -> Week52:
     """The week-52 results of ``data/ole_week52.csv``.
 
@@ -130,7 +147,7 @@ def week52_results(week52: pd.DataFrame) -> Week52:
     favours early start; this refuses data for which those words would be wrong.
     """
     alsfrs = week52[(week52["endpoint"] == "alsfrs_r") & (week52["comparison"] != "difference")]
-    if not (alsfrs["estimate"] < 0).all() or not (forest_rows(week52)["ci_low"] > 0).all():
+    if not (alsfrs["estimate"] < 0).all() or not favours_early_start(intervals(week52)).all():
         raise ValueError(
             "data/ole_week52.csv: the prose says ALSFRS-R fell in both groups and every verified "
             "interval favours early start; the data no longer say so"
