@@ -354,15 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     for measure, value, goal, met in rows:
         print(f"| {measure} | {value} | {goal} | {met} |")
 
-    print("\nWhy this engine: Sphinx reads with one process per core and myst-nb executes each")
+    print("\nWhy this engine: Sphinx reads with two processes per core and myst-nb executes each")
     print("notebook as it is read (`execute_notebooks: force`); the engine before ran notebooks in a")
     print("thread pool ahead of Sphinx and handed outputs over through jupyter-cache's private API and")
     print("a polled file (366 lines). Both measured in one interleaved run (old / new), and this run:")
     now = {"clean": t_clean, "one-CSV edit": t_csv, "full re-execution": t_full}
     for name, (old, new) in PREVIOUS_ENGINE.items():
         print(f"  {name}: {old:.1f} s / {new:.1f} s; this run {now[name]:.1f} s")
-    print("Sphinx reads serially when 5 pages or fewer are to be read, so small edits run their")
-    print("notebooks one after the other.")
+    print("Sphinx reads serially when 5 pages or fewer are to be read: when 2 to 5 notebooks are")
+    print("to run, _ext/valor_deps.py adds quick pages so that they still run at once.")
 
     print("\n| before any work, a kernel spends | seconds |")
     print("|---|---:|")
