@@ -4,4 +4,4 @@ A module of its own, read only by the pages that show the version, so that a new
 version re-executes those pages and no other.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
