@@ -30,6 +30,15 @@ def test_trial_facts_and_their_texts():
     )
 
 
+def test_the_sources_that_list_the_countries_agree_or_the_facts_refuse():
+    table = data.load("design")
+    assert design.trial_facts(table).texts()["countries_fda"] == "9"  # the three lists name nine
+    disagreeing = table.copy()
+    disagreeing.loc[disagreeing["parameter"] == "countries_registry", "value"] = 10
+    with pytest.raises(ValueError, match="countries_registry"):
+        design.trial_facts(disagreeing)
+
+
 def test_dosing_schedule_against_the_endpoint():
     doses = design.dosing(data.load("dosing_schedule"), data.load("design"))
     # label: 3 loading doses 14 days apart, then maintenance every 28 days; day 1 is week 0

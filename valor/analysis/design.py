@@ -73,7 +73,7 @@ class TrialFacts(Result):
     ratio_placebo: float
     sites: int
     countries: int
-    countries_fda: int  # the FDA's review counts fewer (the papers and the review disagree)
+    countries_fda: int  # the FDA's review, the registry and the sponsor's briefing: fewer than the papers
     start: tuple[int, int]  # (year, month)
     end: tuple[int, int]
     screening_weeks: int
@@ -107,6 +107,18 @@ class TrialFacts(Result):
         }
 
 
+# Sources that list the countries with VALOR participants one by one (the papers give a count).
+COUNTRY_LISTS = ("countries_fda_review", "countries_registry", "countries_sponsor_briefing")
+
+
+def listed_countries(design: pd.DataFrame) -> int:
+    """The count of countries the sources that list them agree on; a clear error if they differ."""
+    counts = {name: int(data.parameter(design, name)) for name in COUNTRY_LISTS}
+    if len(set(counts.values())) != 1:
+        raise ValueError(f"data/design.csv: the sources that list the countries disagree: {counts}")
+    return counts[COUNTRY_LISTS[0]]
+
+
 def trial_facts(design: pd.DataFrame) -> TrialFacts:
     """The parameters of the trial, read from ``data/design.csv``."""
 
@@ -118,7 +130,7 @@ def trial_facts(design: pd.DataFrame) -> TrialFacts:
         ratio_placebo=p("randomisation_placebo"),
         sites=int(p("sites")),
         countries=int(p("countries")),
-        countries_fda=int(p("countries_fda_review")),
+        countries_fda=listed_countries(design),
         start=(int(p("start_year")), int(p("start_month"))),
         end=(int(p("end_year")), int(p("end_month"))),
         screening_weeks=int(p("screening_weeks")),
