@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     for measure, value, goal, met in rows:
         print(f"| {measure} | {value} | {goal} | {met} |")
 
-    print("\nWhy this engine: Sphinx reads with two processes per core and myst-nb executes each")
+    print("\nWhy this engine: Sphinx reads with one process per core and myst-nb executes each")
     print("notebook as it is read (`execute_notebooks: force`); the engine before ran notebooks in a")
     print("thread pool ahead of Sphinx and handed outputs over through jupyter-cache's private API and")
     print("a polled file (366 lines). Both measured in one interleaved run (old / new), and this run:")

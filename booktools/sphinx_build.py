@@ -19,15 +19,16 @@ import sys
 import traceback
 from pathlib import Path
 
-# Reading processes per core. A reading process waits for its notebook's kernel (start-up,
-# files), and Sphinx cuts the pages into chunks read a few at a time: two per core keep
-# both cores busy to the end. Measured here (2 cores, clean build, load 3 to 4): one per
-# core 60-61 s, two 54-55 s, three 53 s.
-JOBS_PER_CORE = 2
+# Reading processes per core. Two per core built faster here (clean build 54-55 s against
+# 60-61 s, 2 cores, load 3-4), but in a benchmark run with four a notebook's kernel once never
+# answered ("Kernel didn't respond in 60 seconds"): kernels launched at the same moment from
+# different processes can race for a port (jupyter/jupyter_client#154, nteract/papermill#239).
+# One per core, as every earlier build ran, until that is solved upstream.
+JOBS_PER_CORE = 1
 
 
 def default_jobs() -> int:
-    """$VALOR_BUILD_JOBS, else two processes per core available to this process."""
+    """$VALOR_BUILD_JOBS, else JOBS_PER_CORE processes per core available to this process."""
     setting = os.environ.get("VALOR_BUILD_JOBS", "").strip()
     if setting:
         if not setting.isdigit() or int(setting) < 1:
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         "--output", default=None, help="folder under PATH_OUTPUT/_build (default: the builder)"
     )
     parser.add_argument("--config", type=Path, default=None, help="_config.yml to use")
-    parser.add_argument("--jobs", type=int, default=None, help="Sphinx processes (default: two per core)")
+    parser.add_argument("--jobs", type=int, default=None, help="Sphinx processes (default: one per core)")
     args = parser.parse_args(argv)
 
     from jupyter_book.cli.main import builder_specific_actions

@@ -81,7 +81,7 @@ def test_build_jobs_setting(monkeypatch):
     with pytest.raises(ValueError, match="VALOR_BUILD_JOBS"):
         sphinx_build.default_jobs()
     monkeypatch.delenv("VALOR_BUILD_JOBS")
-    assert sphinx_build.default_jobs() == 2 * len(os.sched_getaffinity(0))
+    assert sphinx_build.default_jobs() == sphinx_build.JOBS_PER_CORE * len(os.sched_getaffinity(0))
 
 
 def test_reading_order_balances_sphinxs_chunks():
