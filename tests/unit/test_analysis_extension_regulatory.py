@@ -26,8 +26,10 @@ def test_week52_keeps_unverified_values_out():
     assert (results.verified["verified"] == "yes").all() and len(results.unverified) == 4
     rows = extension.forest_rows(w52)
     # HHD has its interval from the sponsor's briefing document (Table 11: 0.28 (0.05, 0.52));
-    # ALSAQ-5's (Table 13: -10.3 (-17.33, -3.20)) lies below zero, lower being better: not drawn
-    assert (rows["verified"] == "yes").all() and set(rows["endpoint"]) == {"alsfrs_r", "svc", "eq5d5l", "hhd"}
+    # ALSAQ-5's (Table 13: -10.3 (-17.33, -3.20)) lies below zero, lower being better
+    assert (rows["verified"] == "yes").all()
+    assert set(rows["endpoint"]) == {"alsfrs_r", "svc", "eq5d5l", "hhd", "alsaq5"}
+    assert rows.loc[rows["lower_is_better"], "endpoint"].tolist() == ["alsaq5"]
     hhd = rows[rows["endpoint"] == "hhd"].iloc[0]
     assert (hhd["ci_low"], hhd["ci_high"]) == (0.05, 0.52) and hhd["source_key"] == "biogen2023adcombriefing"
     texts = results.texts()

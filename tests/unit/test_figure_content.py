@@ -276,8 +276,11 @@ def test_ole_forest_whiskers_end_at_each_ci():
         assert has_span(spans, row.ci_low, row.ci_high), f"{row.endpoint}: whisker not at its CI"
         assert any(abs(px - row.estimate) < 1e-9 for px, _ in marked_points(fig))
     verified = w52[(w52["verified"] == "yes") & (w52["comparison"] == "difference") & w52["ci_low"].notna()]
-    # every verified interval is drawn except the ALSAQ-5's (lower is better, the plot reads right as better)
-    assert len(rows) == len(verified) - 1 and "alsaq5" in set(verified["endpoint"]) - set(rows["endpoint"])
+    assert len(rows) == len(verified) == len(fig.axes)  # every verified interval is drawn
+    # right of zero favours early start on every row: each estimate lies right of zero on screen
+    for ax, row in zip(fig.axes, rows.itertuples(), strict=True):
+        at_estimate, at_zero = (ax.transData.transform((x, 0))[0] for x in (row.estimate, 0.0))
+        assert at_estimate > at_zero, f"{row.endpoint}: early start's advantage is not drawn to the right"
 
 
 def test_hazard_ratio_forest_whiskers_and_log_scale():

@@ -206,11 +206,13 @@ def test_lag_figures(faster):
 def test_forest_shows_only_verified_differences_with_a_ci():
     w52 = data.load("ole_week52")
     fig = fig_extension.ole_forest(w52)
-    assert len(fig.axes) == 4  # ALSFRS-R, SVC, EQ-5D-5L, HHD; ALSAQ-5 has no interval entered
+    assert len(fig.axes) == 5  # ALSFRS-R, SVC, ALSAQ-5, EQ-5D-5L, HHD: every verified interval
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles[0].startswith("ALSFRS-R: 3.5 (0.4 to 6.7)")
-    assert titles[3].startswith("Hand-held dynamometry: 0.28 (0.05 to 0.52)")
-    assert not [title for title in titles if "ALSAQ" in title]
+    assert [title for title in titles if title.startswith("Hand-held dynamometry: 0.28 (0.05 to 0.52)")]
+    (alsaq5,) = [ax for ax, title in zip(fig.axes, titles, strict=True) if "ALSAQ" in title]
+    assert "lower is better: scale reversed" in alsaq5.get_title(loc="left")
+    assert [ax.xaxis_inverted() for ax in fig.axes].count(True) == 1 and alsaq5.xaxis_inverted()
     with pytest.raises(ValueError):
         fig_extension.ole_forest(w52.assign(verified="no"))
 

@@ -115,15 +115,17 @@ class Week52(Result):
         }
 
 
-def intervals(week52: pd.DataFrame) -> pd.DataFrame:
-    """Verified differences with a 95% CI."""
+def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
+    """Verified differences with a 95% CI, the rows a forest plot may show; ``lower_is_better``
+    marks the endpoints on which a lower score is better (a plot reverses their scale)."""
     keep = (
         (week52["verified"] == "yes")
         & (week52["comparison"] == "difference")
         & week52["ci_low"].notna()
         & week52["ci_high"].notna()
     )
-    return week52[keep].reset_index(drop=True)
+    rows = week52[keep].reset_index(drop=True)
+    return rows.assign(lower_is_better=rows["endpoint"].isin(LOWER_IS_BETTER))
 
 
 def favours_early_start(rows: pd.DataFrame) -> pd.Series:
@@ -133,13 +135,6 @@ def favours_early_start(rows: pd.DataFrame) -> pd.Series:
     return (lower & (rows["ci_high"] < 0)) | (~lower & (rows["ci_low"] > 0))
 
 
-def forest_rows(week52: pd.DataFrame) -> pd.DataFrame:
-    """The rows a forest plot may show: verified differences with a 95% CI on endpoints where
-    a higher score is better (the plot reads right of zero as favouring early start)."""
-    rows = intervals(week52)
-    return rows[~rows["endpoint"].isin(LOWER_IS_BETTER)].reset_index(drop=True)
-
-
 def week52_results(week52: pd.DataFrame) -> Week52:
     """The week-52 results of ``data/ole_week52.csv``.
 
@@ -147,7 +142,7 @@ def week52_results(week52: pd.DataFrame) -> Week52:
     favours early start; this refuses data for which those words would be wrong.
     """
     alsfrs = week52[(week52["endpoint"] == "alsfrs_r") & (week52["comparison"] != "difference")]
-    if not (alsfrs["estimate"] < 0).all() or not favours_early_start(intervals(week52)).all():
+    if not (alsfrs["estimate"] < 0).all() or not favours_early_start(forest_rows(week52)).all():
         raise ValueError(
             "data/ole_week52.csv: the prose says ALSFRS-R fell in both groups and every verified "
             "interval favours early start; the data no longer say so"

@@ -116,7 +116,8 @@ def delayed_start_trajectories(
 def ole_forest(week52: pd.DataFrame):
     """Early minus delayed start at week 52, one row (and one scale, in its own unit) per
     endpoint, verified values only; nominal P values where reported. Each row's title
-    gives the estimate; zero is marked on every scale."""
+    gives the estimate; zero is marked on every scale. Right of zero favours early start on
+    every row: the scale of an endpoint on which lower is better runs from right to left."""
     style.apply()
     rows = forest_rows(week52)
     if rows.empty:
@@ -138,10 +139,12 @@ def ole_forest(week52: pd.DataFrame):
         ax.axvline(0, color="black", lw=1, ls="--")
         span = max(hi, 0) - min(lo, 0)
         ax.set_xlim(min(lo, 0) - 0.1 * span, max(hi, 0) + 0.1 * span)
+        if row.lower_is_better:
+            ax.invert_xaxis()
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         title = f"{labels.ENDPOINTS[row.endpoint]}: {fmt.num(est, digits)} ({fmt.ci(lo, hi, digits)})"
-        notes = []
+        notes = ["lower is better: scale reversed"] if row.lower_is_better else []
         if not pd.isna(row.p_value):
             notes.append(f"nominal {fmt.p_value(row.p_value, 3)}")
         if row.confidence != "high":
