@@ -19,6 +19,9 @@ from valor import fmt, labels, style
 from valor.analysis.extension import forest_rows
 
 ROW_LABEL_WIDTH = 38  # characters per line of a row label: fits the figure's width
+# Inches per endpoint of the week-52 forest: five rows and the title stay shorter than a
+# printed page with the caption (tests/site/test_pdf.py keeps figure and caption together).
+FOREST_ROW_HEIGHT = 1.4
 
 
 def _group_line(ax, weeks, values, arm):
@@ -122,7 +125,9 @@ def ole_forest(week52: pd.DataFrame):
     rows = forest_rows(week52)
     if rows.empty:
         raise ValueError("no verified differences with a confidence interval to plot")
-    fig, axes = plt.subplots(len(rows), 1, figsize=(style.WIDTH, 1.75 * len(rows) + 0.8), squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), 1, figsize=(style.WIDTH, FOREST_ROW_HEIGHT * len(rows) + 0.8), squeeze=False
+    )
     for ax, row in zip(axes[:, 0], rows.itertuples(), strict=True):
         est, lo, hi = float(row.estimate), float(row.ci_low), float(row.ci_high)
         digits = 2 if abs(est) < 1 else 1
