@@ -105,6 +105,23 @@ def test_reading_order_balances_sphinxs_chunks():
     assert max(totals[:2]) < max(naive[0], naive[1]) + naive[2]
 
 
+def test_a_notebook_never_timed_costs_its_kernel_start_plus_a_share_per_code_cell():
+    import sys
+
+    from book import ROOT, notebook_docnames
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from valor_deps import KERNEL_START_SECONDS, SECONDS_PER_CODE_CELL, estimated_seconds
+
+    cell = "```{code-cell} ipython3\nx = 1\n```\n\nSome prose.\n\n"
+    assert estimated_seconds("# A title\n") == KERNEL_START_SECONDS
+    assert estimated_seconds(cell * 18) == pytest.approx(KERNEL_START_SECONDS + 18 * SECONDS_PER_CODE_CELL)
+    # the book's notebooks differ in cost by more than a factor of two (counting them alone
+    # treated them as equal: 33 s of notebooks in one of Sphinx's reading chunks, 22 s in the other)
+    costs = [estimated_seconds((ROOT / f"{d}.md").read_text(encoding="utf-8")) for d in notebook_docnames()]
+    assert max(costs) > 2 * min(costs)
+
+
 def test_assumption_reads_are_logged_once_each_and_the_table_as_a_whole(monkeypatch, tmp_path):
     import importlib.util
 

@@ -134,3 +134,33 @@ def test_requirements_are_the_locked_versions_of_what_notebooks_need():
     assert all(locked[name] == version for name, version in pins.items())
     assert {"numpy", "pandas", "matplotlib", "scipy", "ipykernel", "nbclient", "python-dateutil"} <= set(pins)
     assert not {"sphinx", "jupyter-book", "myst-nb", "pytest", "playwright"} & set(pins)
+
+
+SITE_PAGES = {
+    "a": '<main><section id="part-a"><h1>Page A</h1><figure id="fig-a">'
+    '<figcaption><span class="caption-number">Fig. 1.1 </span>A.</figcaption></figure>'
+    '<section id="shared"><h2>Exercises</h2></section></section></main>',
+    "b": '<main><section id="part-b"><h1>Page B</h1>'
+    '<section id="shared"><h2>Exercises again</h2></section></section></main>',
+}
+
+
+def test_the_site_index_reparses_only_the_pages_that_changed(tmp_path, monkeypatch):
+    site, kept = tmp_path / "html", tmp_path / "kept.json"
+    site.mkdir()
+    for name, text in SITE_PAGES.items():
+        (site / f"{name}.html").write_text(text)
+    fresh = pack.site_index(site, ["a", "b"])
+    assert fresh.titles == {"a": "Page A", "b": "Page B"}
+    assert fresh.targets["fig-a"] == pack.Target("a", "Fig. 1.1")
+    assert fresh.targets["shared"] == pack.Target("a", "Exercises"), "of two sections, the first"
+    assert pack.site_index(site, ["a", "b"], kept) == fresh
+
+    parsed = []
+    monkeypatch.setattr(
+        pack, "page_targets", lambda text, parse=pack.page_targets: parsed.append(text) or parse(text)
+    )
+    (site / "b.html").write_text(SITE_PAGES["b"].replace("Page B", "Page B, renamed"))
+    again = pack.site_index(site, ["a", "b"], kept)
+    assert len(parsed) == 1 and "renamed" in parsed[0], "page a was kept, page b parsed again"
+    assert again == pack.site_index(site, ["a", "b"]) and again.titles["b"] == "Page B, renamed"
