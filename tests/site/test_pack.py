@@ -2,14 +2,13 @@
 installed into a fresh venv by the README's own commands, and every notebook run.
 
 The venv command is the README's, with one change: ``.venv/bin/pip install`` becomes
-``uv pip install --compile-bytecode`` (same file, same exact pins): uv takes the packages
-from its cache, which ``make book`` filled, and asks the index only for what is missing
-there (pip from PyPI takes about 90 s here, uv about 20 s). Like pip, it then compiles
-the packages' bytecode at install; without that, where $PYTHONDONTWRITEBYTECODE is set
-(as on this machine), every kernel compiled pandas, scipy and matplotlib again: one
-pack's notebooks ran in 88 s instead of 45 s. The run command is the README's as written. Nothing of the
+``uv pip install`` (same file, same exact pins): uv takes the packages from its cache,
+which ``make book`` filled, and asks the index only for what is missing there (pip from
+PyPI takes about 90 s here, uv about 20 s). The run command is the README's as written. Nothing of the
 repository is visible to the notebooks: no ``PYTHONPATH``, no ``VALOR_BOOK_ROOT``, the
-working folder is the pack's.
+working folder is the pack's, and $PYTHONDONTWRITEBYTECODE (set on this machine, not on a
+student's) is unset: with it, every kernel compiled pandas, scipy and matplotlib again
+(one pack's notebooks ran in 88 s instead of 47 s).
 
 A final cell added to each notebook before the run prints what the kernel glued
 (``valor.book.glued()``); those values must equal the golden snapshot, the values the
@@ -45,7 +44,8 @@ EDITIONS = ("reader", "student")
 
 
 def fresh_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VALOR_BOOK_ROOT", "VIRTUAL_ENV")}
+    left_out = ("PYTHONPATH", "VALOR_BOOK_ROOT", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in left_out}
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not p.startswith(str(ROOT)))
     return env
 
@@ -86,9 +86,7 @@ def install_and_run(edition: str, folder: Path) -> tuple[Path, dict]:
         nbformat.write(nb, path)
     setup, run = readme_commands((folder / "README.md").read_text(encoding="utf-8"))[:2]
     assert ".venv/bin/pip install -r requirements.txt" in setup
-    setup = setup.replace(
-        ".venv/bin/pip install", f"{UV} pip install --quiet --compile-bytecode --python .venv/bin/python"
-    )
+    setup = setup.replace(".venv/bin/pip install", f"{UV} pip install --quiet --python .venv/bin/python")
     timings = {}
     for step, command in (("install", setup), ("run", run)):
         started = time.perf_counter()
