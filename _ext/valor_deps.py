@@ -147,13 +147,26 @@ def quick_pages(app, docnames: list[str], how_many: int) -> list[str]:
     return sorted(pages, key=lambda d: (Path(app.env.doc2path(d)).stat().st_size, d))[:how_many]
 
 
+def pages_to_add(pages: int, nproc: int) -> int:
+    """How many quick pages to add to ``pages`` pages to read so that Sphinx reads them in
+    parallel (more than five) and cuts them into exactly ``nproc`` chunks, so that no
+    chunk starts only when another ends (11 pages are cut 5 + 5 + 1; 12, 6 + 6). 0 if
+    no handful of pages does that (many pages: the balance orders them instead)."""
+    from sphinx.util.parallel import make_chunks
+
+    for total in range(max(pages, PARALLEL_FROM), max(pages, PARALLEL_FROM) + nproc):
+        if len(make_chunks(list(range(total)), nproc)) == nproc:
+            return total - pages
+    return max(0, PARALLEL_FROM - pages)
+
+
 def pad_to_read_in_parallel(app, docnames: list[str]) -> None:
-    """Two to five notebooks to run would run one after another (Sphinx reads up to five
-    pages serially): add quick pages without a notebook, so that the notebooks run at once.
+    """Two or more notebooks to run: add quick pages without a notebook so that they run
+    at once (Sphinx reads up to five pages serially) in as many chunks as processes.
     The env-before-read-docs event lets extensions add pages to read."""
     notebooks = sum(_is_notebook(app, d) for d in docnames)
-    if app.parallel > 1 and notebooks > 1 and len(docnames) < PARALLEL_FROM:
-        docnames += quick_pages(app, docnames, PARALLEL_FROM - len(docnames))
+    if app.parallel > 1 and notebooks > 1:
+        docnames += quick_pages(app, docnames, pages_to_add(len(docnames), app.parallel))
 
 
 def _before_read_docs(app, env, docnames):

@@ -30,13 +30,28 @@ del _valor_trace
 # A build's kernels keep no command history: nobody reads it, and writing it costs start-up time.
 KERNEL_CONFIG = "c.HistoryManager.enabled = False\n"
 
+# ...and end without the interpreter's teardown once the exit handlers registered after
+# start-up have run: myst-nb shuts each kernel down politely, and freeing pandas, scipy and
+# matplotlib kept it alive 0.3-0.4 s (sometimes past jupyter_client's 2.5 s wait, until
+# SIGTERM). By then nothing is left to write: every record above is appended as it happens.
+QUICK_EXIT = """\
+# Written by booktools.kernel_trace: skip the interpreter's teardown at the kernel's exit.
+import atexit as _atexit
+import os as _os
+
+_atexit.register(_os._exit, 0)
+del _atexit, _os
+"""
+
 
 def startup_dir(work: Path) -> Path:
-    """An IPYTHONDIR for the kernels of a build: its start-up file installs the recorder."""
+    """An IPYTHONDIR for the kernels of a build: its start-up files install the recorder
+    and the quick exit."""
     folder = work / "ipython"
     profile = folder / "profile_default"
     files = {
         profile / "startup" / "00-valor-trace.py": STARTUP,
+        profile / "startup" / "01-quick-exit.py": QUICK_EXIT,
         profile / "ipython_kernel_config.py": KERNEL_CONFIG,
     }
     for path, text in files.items():

@@ -74,6 +74,45 @@ def test_the_kernels_start_up_file_installs_it(tmp_path):
     )
 
 
+TEARDOWN_PROBE = """
+import atexit, sys
+for startup in sys.argv[1:]:
+    exec(open(startup).read())
+atexit.register(lambda: open("handler", "w").write("ran"))
+unflushed = open("teardown", "w")
+unflushed.write("ran")  # written out only when the interpreter's teardown closes the file
+"""
+
+
+@pytest.mark.parametrize("quick_exit", [True, False])
+def test_a_build_kernel_skips_the_interpreters_teardown_but_not_its_exit_handlers(tmp_path, quick_exit):
+    import subprocess
+    import sys
+
+    startup = kernel_trace.startup_dir(tmp_path / "work") / "profile_default" / "startup"
+    files = sorted(str(p) for p in startup.glob("*.py") if quick_exit or "quick-exit" not in p.name)
+    subprocess.run([sys.executable, "-c", TEARDOWN_PROBE, *files], cwd=tmp_path, check=True)
+    assert (tmp_path / "handler").exists(), "an exit handler registered after start-up runs"
+    assert (tmp_path / "teardown").read_text() == ("" if quick_exit else "ran")
+
+
+def test_a_build_kernel_runs_and_shuts_down_with_its_profile(tmp_path, monkeypatch):
+    from jupyter_client.manager import start_new_kernel
+
+    monkeypatch.setenv("IPYTHONDIR", str(kernel_trace.startup_dir(tmp_path)))
+    log = tmp_path / "reads.txt"
+    monkeypatch.setenv(kernel_trace.LOG_ENV, str(log))
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        reply = client.execute_interactive("import valor.fmt")
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()  # polite, as myst-nb's
+    assert not manager.is_alive()
+    assert any(line.endswith("fmt.py") for line in log.read_text().split()), "the import was recorded"
+
+
 def test_build_jobs_setting(monkeypatch):
     monkeypatch.setenv("VALOR_BUILD_JOBS", "1")
     assert sphinx_build.default_jobs() == 1
@@ -103,6 +142,23 @@ def test_reading_order_balances_sphinxs_chunks():
     assert abs(totals[0] - totals[1]) <= 13, totals  # within one notebook of each other
     naive = [sum(cost[d] for d in chunk) for chunk in make_chunks(docnames, 2)]
     assert max(totals[:2]) < max(naive[0], naive[1]) + naive[2]
+
+
+def test_quick_pages_make_sphinx_read_in_as_many_chunks_as_processes():
+    import sys
+
+    from book import ROOT
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from sphinx.util.parallel import make_chunks
+    from valor_deps import PARALLEL_FROM, pages_to_add
+
+    for pages in range(2, 20):  # an edit that re-runs 2 to 19 notebooks
+        total = pages + pages_to_add(pages, 2)
+        assert total >= PARALLEL_FROM and total - pages <= 4, pages
+        assert len(make_chunks(list(range(total)), 2)) == 2, f"{pages} pages: {total} read"
+    assert pages_to_add(11, 2) == 1, "11 pages are cut 5 + 5 + 1: one more page makes 6 + 6"
+    assert pages_to_add(43, 2) == 0, "a clean build: Sphinx's chunks are balanced instead"
 
 
 def test_a_notebook_never_timed_costs_its_kernel_start_plus_a_share_per_code_cell():
