@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from booktools import pack, uptodate
+from booktools import kernel_fork, pack, uptodate
 
 # Editions differ from the reader's book only by _config.yml overrides. The student
 # edition's setting changes only how pages are written (_ext/valor_solutions.py): it is
@@ -121,10 +121,12 @@ def build_html(
     log = build_log(work, output or builder)
     work.mkdir(parents=True, exist_ok=True)
     with (
+        # started first: its imports run while Sphinx starts
+        kernel_fork.serving(work, env) as kernels,
         subprocess.Popen(
             cmd,
             cwd=root,
-            env=env,
+            env={**env, **kernels},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -294,6 +296,9 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
         f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}."
     )
+    forked = kernel_fork.forked(work)
+    if forked is not None:
+        print(f"Kernels forked from the preloaded process: {forked} (booktools/kernel_fork.py).")
     return 0
 
 

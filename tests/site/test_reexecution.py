@@ -14,6 +14,8 @@ import re
 import pytest
 from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
+from booktools import kernel_fork
+
 # A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
 # (so `leaf` is imported only through another module); no kernel imports `unused`.
 PROBE = {
@@ -72,7 +74,8 @@ def overlapping_runs(root) -> int:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The copy, with a probe sub-package, after its clean build: (root, executed, overlaps)."""
+    """The copy, with a probe sub-package, after its clean build: (root, executed, overlaps,
+    kernels forked from the preloaded process)."""
     root = copy_project(tmp_path_factory.mktemp("reexecution") / "book")
     (root / "valor" / "_probe").mkdir()
     for name, text in PROBE.items():
@@ -80,12 +83,19 @@ def built(tmp_path_factory):
     append(root / f"{PROBE_CHAPTER}.md", PROBE_CELL)
     edit(root / "valor" / "assumptions.py", "\n)\n_BY_NAME", "\n" + PROBE_ASSUMPTION + ")\n_BY_NAME")
     edit(root / "valor" / "assumptions.py", PROBE_GROUP, PROBE_GROUP.replace(")", ', "probe")'))
-    return root, build(root), overlapping_runs(root)
+    executed = build(root)
+    return (
+        root,
+        executed,
+        overlapping_runs(root),
+        kernel_fork.forked(root / "_build" / ".work"),
+    )
 
 
 def test_only_what_changed_re_executes(built):
-    root, clean, overlaps = built
+    root, clean, overlaps, forked = built
     assert clean == set(notebook_docnames(root)), "a clean build executes every notebook"
+    assert forked == len(clean), "each notebook's kernel forked from the preloaded process"
     assert overlaps > 0, "a clean build runs notebooks at the same time"
     assert build(root) == set(), "a no-op rebuild executes nothing"
 
@@ -112,7 +122,7 @@ def test_only_what_changed_re_executes(built):
 
 
 def test_an_assumption_re_executes_the_chapters_that_read_it(built):
-    root, _, _ = built
+    root, *_ = built
     module = root / "valor" / "assumptions.py"
     build(root)  # whatever the test before left to do
 
@@ -135,7 +145,7 @@ def test_an_assumption_re_executes_the_chapters_that_read_it(built):
 
 
 def test_a_new_version_re_executes_the_pages_that_show_it(built):
-    root, _, _ = built
+    root, *_ = built
     build(root)
     shows_version = {
         d
@@ -155,7 +165,7 @@ def test_a_new_version_re_executes_the_pages_that_show_it(built):
 
 
 def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):
-    root, _, _ = built
+    root, *_ = built
     site = root / "_build" / "html"
     before = tree_digest(site)
     path = root / "data" / "enrolment.csv"
@@ -172,7 +182,7 @@ def test_broken_data_file_stops_the_build_and_keeps_the_last_good_site(built):
 
 
 def test_raising_notebook_stops_the_build_and_keeps_the_last_good_site(built):
-    root, _, _ = built
+    root, *_ = built
     site = root / "_build" / "html"
     before = tree_digest(site)
     chapter = root / "chapters" / "trial_design.md"

@@ -1,0 +1,176 @@
+"""Kernels forked from a preloaded process (booktools/kernel_fork.py), driven as myst-nb
+drives them: through jupyter_client's KernelManager and the build's kernelspec."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from booktools import kernel_fork
+
+ROOT = Path(__file__).resolve().parents[2]
+# what a kernel has imported before its first cell, its parent, itself, its folder, its environment
+PROBE = (
+    "import os, sys; print(','.join(m for m in ('pandas', 'scipy.stats', 'valor') if m in sys.modules), "
+    "os.getppid(), os.getpid(), os.getcwd(), os.environ.get('VALOR_PROBE'), sep='|')"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A preloaded process (one for the module), the environment pointing at it."""
+    with (
+        mock.patch.dict(os.environ, {"PYTHONPATH": str(ROOT)}),
+        kernel_fork.serving(tmp_path_factory.mktemp("kernels"), dict(os.environ)) as kernels,
+    ):
+        os.environ.update(kernels)
+        yield server_pid(os.environ[kernel_fork.SOCKET_ENV])
+
+
+def server_pid(address: str) -> int:
+    """The process serving ``address`` (found in /proc by its command line)."""
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and address.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                return int(entry.name)
+    raise AssertionError(f"no process serves {address}")
+
+
+def started(cwd: Path) -> tuple[KernelManager, object]:
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(cwd))
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return manager, client
+
+
+def printed(client, code: str) -> str:
+    lines = []
+
+    def keep(message):
+        if message["msg_type"] == "stream":
+            lines.append(message["content"]["text"])
+
+    reply = client.execute_interactive(code, timeout=60, output_hook=keep)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(lines).strip()
+
+
+def gone(pid: int, within: float = 10.0) -> bool:
+    """The process has ended (and been reaped) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(") ")[1].startswith("Z"):
+                    return True  # ended, its parent not yet reaping
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_kernel_is_a_fork_with_the_launchers_environment_and_folder(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("VALOR_PROBE", "from the launcher")
+    manager, client = started(tmp_path)
+    try:
+        modules, parent, pid, cwd, probe = printed(client, PROBE).split("|")
+        # the heavy packages come with the fork; nothing of valor, whose imports are recorded
+        assert modules == "pandas,scipy.stats"
+        assert int(parent) == server
+        assert (Path(cwd), probe) == (tmp_path, "from the launcher")
+        # the preloaded process forks from one thread only (no thread holds a lock at fork)
+        assert len(os.listdir(f"/proc/{server}/task")) == 1
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()
+    assert gone(int(pid))
+
+
+def test_an_interrupt_reaches_the_kernel_and_a_shutdown_ends_it(server, tmp_path):
+    manager, client = started(tmp_path)
+    pid = int(printed(client, PROBE).split("|")[2])
+    client.execute("import time; time.sleep(60)")
+    time.sleep(0.5)
+    manager.interrupt_kernel()
+    reply = client.get_shell_msg(timeout=20)
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert printed(client, "print(6 * 7)") == "42"  # the kernel lives on
+    client.stop_channels()
+    manager.shutdown_kernel()
+    assert not manager.is_alive()
+    assert gone(pid)
+
+
+def test_a_killed_launcher_takes_its_kernel_with_it(server, tmp_path):
+    manager, client = started(tmp_path)
+    pid = int(printed(client, PROBE).split("|")[2])
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)  # SIGKILL to the launcher: it cannot pass that on
+    assert gone(pid)
+
+
+def test_without_the_preloaded_process_a_kernel_starts_as_usual(tmp_path):
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "JUPYTER_PATH": str(kernel_fork.kernelspec_dir(tmp_path)),
+        kernel_fork.SOCKET_ENV: "@valor-kernels-nobody-listens",
+    }
+    with mock.patch.dict(os.environ, env):
+        manager, client = started(tmp_path)
+        try:
+            modules, parent, *_ = printed(client, PROBE).split("|")
+            # the launcher became an ordinary kernel: jupyter_client's own child, nothing preloaded
+            assert modules == "" and int(parent) == os.getpid()
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel()
+    assert kernel_fork.forked(tmp_path) is None
+
+
+def test_the_preloaded_process_counts_its_kernels_and_ends_with_the_build_that_started_it(tmp_path):
+    # a "build" that starts it, has one kernel forked, and dies without stopping it
+    script = f"""
+import os
+from pathlib import Path
+from jupyter_client.manager import KernelManager
+from booktools import kernel_fork
+with kernel_fork.serving(Path({str(tmp_path)!r}), dict(os.environ)) as kernels:
+    os.environ.update(kernels)
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel()
+    client = manager.client(); client.start_channels(); client.wait_for_ready(timeout=60)
+    reply = client.execute_interactive("import os; print(os.getppid())", timeout=60, output_hook=print)
+    client.stop_channels(); manager.shutdown_kernel()
+    os._exit(0)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = int(re.search(r"'text': '(\d+)\\n'", result.stdout).group(1))
+    assert gone(server), "the orphaned preloaded process ends by itself"
+    assert kernel_fork.forked(tmp_path) == 1
+
+
+def test_a_terminated_launcher_ends_as_its_kernel_does(server, tmp_path):
+    manager, client = started(tmp_path)
+    pid = int(printed(client, PROBE).split("|")[2])
+    client.stop_channels()
+    launcher = manager.provisioner.process
+    launcher.send_signal(signal.SIGTERM)  # what jupyter_client's terminate sends
+    assert launcher.wait(timeout=20) == -signal.SIGTERM
+    assert gone(pid)
+    manager.cleanup_resources()
