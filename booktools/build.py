@@ -121,12 +121,10 @@ def build_html(
     log = build_log(work, output or builder)
     work.mkdir(parents=True, exist_ok=True)
     with (
-        # started first: its imports run while Sphinx starts
-        kernel_fork.serving(work, env) as kernels,
         subprocess.Popen(
             cmd,
             cwd=root,
-            env={**env, **kernels},
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -296,7 +294,7 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         f"Executed {len(report['executed'])} chapter(s): {', '.join(report['executed']) or 'none'}; "
         f"reused {len(report['reused'])}: {', '.join(report['reused']) or 'none'}."
     )
-    forked = kernel_fork.forked(work)
+    forked = kernel_fork.forked(work / "_build")
     if forked is not None:
         print(f"Kernels forked from the preloaded process: {forked} (booktools/kernel_fork.py).")
     return 0

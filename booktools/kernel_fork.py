@@ -1,8 +1,9 @@
 """Start a build's kernels by forking a process that has already imported the heavy packages.
 
 Every notebook gets a fresh kernel, and before running its first cell each kernel used to
-spend about 1.5 s starting ipykernel and importing pandas, matplotlib and scipy. The build
-starts one *preloaded* process (:func:`serving`) that imports those once
+spend about 1.5 s starting ipykernel and importing pandas, matplotlib and scipy. When a
+build is about to read pages (``_ext/valor_kernels.py``), it starts one *preloaded*
+process (:func:`serving`) that imports those once
 (:data:`PRELOAD`, never a module of ``valor``, so that what each kernel imports is still
 recorded) and then forks one child per kernel. A fork shares the imported modules, so a
 kernel is ready in about 0.1 s.

@@ -88,7 +88,7 @@ def built(tmp_path_factory):
         root,
         executed,
         overlapping_runs(root),
-        kernel_fork.forked(root / "_build" / ".work"),
+        kernel_fork.forked(root / "_build" / ".work" / "_build"),
     )
 
 

@@ -37,12 +37,16 @@ def server(tmp_path_factory):
         yield server_pid(os.environ[kernel_fork.SOCKET_ENV])
 
 
-def server_pid(address: str) -> int:
-    """The process serving ``address`` (found in /proc by its command line)."""
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and address.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
-                return int(entry.name)
+def server_pid(address: str, within: float = 30.0) -> int:
+    """The process serving ``address``, found in /proc by its command line (once it has
+    started: a moment after it was launched)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and address.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                    return int(entry.name)
+        time.sleep(0.05)
     raise AssertionError(f"no process serves {address}")
 
 
