@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from booktools.kernel_trace import LOG_ENV
@@ -112,6 +113,18 @@ def estimated_seconds(source: str) -> float:
     return KERNEL_START_SECONDS + SECONDS_PER_CODE_CELL * source.count("```{code-cell}")
 
 
+# A page without a notebook is quick, unless it documents the science with autodoc: its
+# reading process then imports valor (pandas, scipy) and documents each module (the API
+# reference, 21 directives, was read in 3.0 s, last and alone, while it counted as quick).
+PAGE_SECONDS, SECONDS_PER_AUTODOC = 0.1, 0.14
+AUTODOC = re.compile(r"^(?:\.\. |```\{)auto\w+(?:::|\})", re.M)
+
+
+def estimated_page_seconds(source: str) -> float:
+    """What reading a page without a notebook costs, roughly."""
+    return PAGE_SECONDS + SECONDS_PER_AUTODOC * len(AUTODOC.findall(source))
+
+
 def balance(docnames: list[str], cost: dict[str, float], nproc: int) -> list[str]:
     """``docnames`` ordered so that Sphinx's reading chunks take about equal time.
 
@@ -175,16 +188,15 @@ def _before_read_docs(app, env, docnames):
     env.valor_reading = sorted(docnames)
     pad_to_read_in_parallel(app, docnames)
     if app.parallel > 1 and len(docnames) >= PARALLEL_FROM:  # Sphinx reads in parallel
-        # last build's execution times; a notebook never timed is estimated, a page is quick
+        # last build's execution times; a notebook never timed, or a page, is estimated
         known = getattr(env, "valor_seconds", {})
         cost = {d: known.get(d) or _never_timed_cost(app, d) for d in docnames}
         docnames[:] = balance(list(docnames), cost, app.parallel)
 
 
 def _never_timed_cost(app, docname: str) -> float:
-    if not _is_notebook(app, docname):
-        return 0.1
-    return estimated_seconds(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
+    source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
+    return estimated_seconds(source) if _is_notebook(app, docname) else estimated_page_seconds(source)
 
 
 def _source_read(app, docname, source):

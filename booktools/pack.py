@@ -127,8 +127,9 @@ def page_targets(html_text: str) -> dict:
     h1 = main.find("h1")
     found = {"title": _heading_text(copy.copy(h1)) if h1 is not None else None, "targets": []}
     for element in main.find_all(id=True):
-        number = element.find(class_="caption-number")
-        if number is not None and element.name in ("figure", "table", "div"):
+        # (only these can hold a caption number: a section's whole subtree is not searched)
+        number = element.find(class_="caption-number") if element.name in ("figure", "table", "div") else None
+        if number is not None:
             found["targets"].append([element["id"], number.get_text(strip=True), True])
             continue
         section = element if element.name == "section" else element.find_next_sibling("section")

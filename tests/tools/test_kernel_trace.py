@@ -198,3 +198,36 @@ def test_assumption_reads_are_logged_once_each_and_the_table_as_a_whole(monkeypa
     assert log.read_text().split() == ["assumption:alpha"]
     assumptions.table_rows()
     assert "assumption:*" in log.read_text().split()
+
+
+def test_a_page_that_documents_the_science_is_not_counted_as_quick():
+    import sys
+
+    from book import ROOT, notebook_docnames
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from sphinx.util.parallel import make_chunks
+    from valor_deps import (
+        PAGE_SECONDS,
+        SECONDS_PER_AUTODOC,
+        balance,
+        estimated_page_seconds,
+        estimated_seconds,
+    )
+
+    assert estimated_page_seconds("# Glossary\n\nWords.\n") == PAGE_SECONDS
+    page = "```{eval-rst}\n.. automodule:: valor.stats\n   :members:\n.. autofunction:: valor.fmt.p\n```\n"
+    assert estimated_page_seconds(page) == pytest.approx(PAGE_SECONDS + 2 * SECONDS_PER_AUTODOC)
+    assert estimated_page_seconds("```{automodule} valor.stats\n```\n") > PAGE_SECONDS
+    # in a clean build of this book, the API reference is read with the notebooks, not last and alone
+    pages = sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in (ROOT / "chapters").glob("*.md"))
+    notebooks = set(notebook_docnames())
+    cost = {
+        d: (estimated_seconds if d in notebooks else estimated_page_seconds)(
+            (ROOT / f"{d}.md").read_text(encoding="utf-8")
+        )
+        for d in pages
+    }
+    assert cost["chapters/api"] > 2.0
+    chunks = make_chunks(balance(pages, cost, 2), 2)
+    assert len(chunks) > 2 and all("chapters/api" not in chunk for chunk in chunks[2:])
