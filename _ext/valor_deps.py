@@ -154,10 +154,12 @@ PARALLEL_FROM = 6
 
 
 def quick_pages(app, docnames: list[str], how_many: int) -> list[str]:
-    """``how_many`` pages that are not to be read and run no notebook, the shortest first."""
+    """``how_many`` pages that are not to be read and run no notebook, the quickest to read
+    first (a short page can be slow: the API reference's autodoc imports the science)."""
     others = sorted(set(app.env.found_docs) - set(docnames))
     pages = [d for d in others if not _is_notebook(app, d)]
-    return sorted(pages, key=lambda d: (Path(app.env.doc2path(d)).stat().st_size, d))[:how_many]
+    sources = {d: Path(app.env.doc2path(d)).read_text(encoding="utf-8") for d in pages}
+    return sorted(pages, key=lambda d: (estimated_page_seconds(sources[d]), len(sources[d]), d))[:how_many]
 
 
 def pages_to_add(pages: int, nproc: int) -> int:
@@ -192,6 +194,16 @@ def _before_read_docs(app, env, docnames):
         known = getattr(env, "valor_seconds", {})
         cost = {d: known.get(d) or _never_timed_cost(app, d) for d in docnames}
         docnames[:] = balance(list(docnames), cost, app.parallel)
+    env.valor_chunks = _chunks(app, docnames)
+
+
+def _chunks(app, docnames: list[str]) -> list[list[str]]:
+    """The pages each of Sphinx's reading processes reads, in order (one list: read serially)."""
+    from sphinx.util.parallel import make_chunks
+
+    if app.parallel > 1 and len(docnames) >= PARALLEL_FROM:
+        return make_chunks(list(docnames), app.parallel)
+    return [list(docnames)]
 
 
 def _never_timed_cost(app, docname: str) -> float:
@@ -241,6 +253,8 @@ def _build_finished(app, exception):
         "seconds": {d: round(run["runtime"], 2) for d, run in runs.items()},
         # when each finished (a timestamp) and how long it ran: shows which ran at once
         "finished": {d: [run["mtime"], run["runtime"]] for d, run in runs.items()},
+        # the pages each reading process read (Sphinx reads the first ones at once)
+        "chunks": getattr(env, "valor_chunks", []),
     }
     (Path(app.doctreedir) / "valor_execution.json").write_text(json.dumps(report, indent=1))
 

@@ -231,3 +231,26 @@ def test_a_page_that_documents_the_science_is_not_counted_as_quick():
     assert cost["chapters/api"] > 2.0
     chunks = make_chunks(balance(pages, cost, 2), 2)
     assert len(chunks) > 2 and all("chapters/api" not in chunk for chunk in chunks[2:])
+
+
+def test_pages_added_to_read_in_parallel_are_the_quickest_to_read_not_the_shortest(tmp_path):
+    import sys
+    from types import SimpleNamespace
+
+    from book import ROOT
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from valor_deps import quick_pages
+
+    pages = {
+        "api": "".join(f"```{{automodule}} valor.m{i}\n```\n" for i in range(5)),  # short, slow
+        "glossary": "# Glossary\n\n" + "A word, explained at length. " * 80,
+        "license": "# Licence\n\nCC BY 4.0.\n",
+        "reading": "# To read\n",
+    }
+    for name, text in pages.items():
+        (tmp_path / f"{name}.md").write_text(text, encoding="utf-8")
+    assert len(pages["api"]) < len(pages["glossary"])
+    env = SimpleNamespace(found_docs=set(pages), doc2path=lambda d: tmp_path / f"{d}.md")
+    # the API reference (3 s) padded in beside two notebooks put both in one reading chunk
+    assert quick_pages(SimpleNamespace(env=env), ["reading"], 2) == ["license", "glossary"]
