@@ -39,9 +39,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from valor import deferred
 from valor.stats import power_noncentral_t
+
+stats = deferred.module("scipy.stats")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _st
 
-from valor import stats
+from valor import deferred, stats
+
+_st = deferred.module("scipy.stats")
 
 
 @dataclass(frozen=True)

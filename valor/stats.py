@@ -22,7 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _st
+
+from valor import deferred
+
+_st = deferred.module("scipy.stats")
 
 
 def z_crit(level: float = 0.95) -> float:

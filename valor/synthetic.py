@@ -43,12 +43,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
-from scipy import stats as _st
 
-from valor import assumptions, data, fmt
+from valor import assumptions, data, deferred, fmt
 from valor.analysis import primary
 from valor.analysis.result import Result
+
+optimize = deferred.module("scipy.optimize")
+_st = deferred.module("scipy.stats")
 
 STRATA = ("faster", "slower")
 ARMS = ("tofersen", "placebo")

@@ -26,12 +26,13 @@ from html import escape
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
-from valor import assumptions, fmt, lagged
+from valor import assumptions, deferred, fmt, lagged
 from valor.analysis.biomarkers import lag_model
 from valor.analysis.primary import PrimaryResult
 from valor.analysis.result import Result
+
+optimize = deferred.module("scipy.optimize")
 
 #: Where the page finds its script and style (``html_extra_path`` serves ``_extra/``).
 SCRIPT = "../_static/explorer/explorer.js"

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
-from valor import assumptions, fmt, stats, synthetic
+from valor import assumptions, deferred, fmt, stats, synthetic
 from valor.analysis.result import Result
+
+_st = deferred.module("scipy.stats")
 
 IMPUTATIONS = {
     "complete": "complete cases",
