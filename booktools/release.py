@@ -47,7 +47,6 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from booktools import build
-from valor import data
 
 RELEASE_FILE = "release.json"  # in every site/<version>/: what the release holds
 TODO = "TODO: what changed in the book."  # placeholder written by bump
@@ -226,6 +225,8 @@ def release(root: Path, site: Path, work: Path | None = None, editions: list[str
         print(problem, file=sys.stderr)
         return 1
     os.environ["VALOR_BOOK_ROOT"] = str(root)  # as build.run does: validate this book's data
+    from valor import data  # pandas and pandera: not for every build that reads the version
+
     errors = data.validate_all()
     if errors:
         print(f"Release of {version} stopped: data validation failed.", file=sys.stderr)
