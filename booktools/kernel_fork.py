@@ -159,13 +159,7 @@ def serve(address: str, tally: str) -> dict:
                     os.read(wakeup_read, 4096)
                     reap(kernels, selector)
                 else:
-                    launcher = key.fileobj
-                    message = launcher.recv(64)
-                    with contextlib.suppress(ProcessLookupError):
-                        # the launcher passes a signal on; or it is gone, and so goes its kernel
-                        os.kill(kernels[launcher], int(message.split()[1]) if message else signal.SIGKILL)
-                    if not message:
-                        selector.unregister(launcher)
+                    pass_on(key.fileobj, kernels, selector)
         return {}
     finally:
         if os.getpid() == server:
@@ -173,6 +167,24 @@ def serve(address: str, tally: str) -> dict:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             Path(tally).write_text(f"{count}\n")
+
+
+def pass_on(launcher: socket.socket, kernels: dict, selector) -> None:
+    """The launcher passes a signal on to its kernel; or it is gone, and so goes its kernel.
+
+    A launcher whose kernel was reaped earlier in the same round of events is closed
+    already: reading it failed (EBADF) and ended the preloaded process, and with it every
+    kernel still to start in that build ("Kernel died before replying to kernel_info")."""
+    if launcher not in kernels:
+        return
+    try:
+        message = launcher.recv(64)
+    except OSError:
+        message = b""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(kernels[launcher], int(message.split()[1]) if message else signal.SIGKILL)
+    if not message:
+        selector.unregister(launcher)
 
 
 def reap(kernels: dict, selector) -> None:
@@ -229,8 +241,12 @@ def launch(argv: list[str]) -> int:
     except (KeyError, OSError):
         os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
     request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}
-    socket.send_fds(launcher, [json.dumps(request).encode()], [open_stream(fd) for fd in (0, 1, 2)])
-    if not launcher.recv(64):  # its pid; the wait is for the preloaded process's imports
+    try:
+        socket.send_fds(launcher, [json.dumps(request).encode()], [open_stream(fd) for fd in (0, 1, 2)])
+        forked = launcher.recv(64)  # its pid; the wait is for the preloaded process's imports
+    except OSError:  # the preloaded process ended while this launcher connected
+        forked = b""
+    if not forked:
         launcher.close()  # it could not fork: an ordinary kernel then
         os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
     for number in FORWARDED:

@@ -183,3 +183,56 @@ def test_a_terminated_launcher_ends_as_its_kernel_does(server, tmp_path):
     assert launcher.wait(timeout=20) == -signal.SIGTERM
     assert gone(pid)
     manager.cleanup_resources()
+
+
+def test_a_launcher_closed_earlier_in_the_same_round_is_passed_over():
+    # the kernel ended and its launcher was told and closed (reap), while the launcher's own
+    # message was in the same round of events: reading it raised EBADF and ended the process
+    import selectors
+    import socket
+
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    selector = selectors.DefaultSelector()
+    selector.register(mine, selectors.EVENT_READ)
+    theirs.send(b"signal 15")
+    selector.unregister(mine)
+    mine.close()
+    kernel_fork.pass_on(mine, {}, selector)  # no OSError
+    # a launcher that is still there has its signal passed on to its kernel
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    selector.register(mine, selectors.EVENT_READ)
+    theirs.send(f"signal {int(signal.SIGTERM)}".encode())
+    kernel_fork.pass_on(mine, {mine: sleeper.pid}, selector)
+    assert sleeper.wait(timeout=20) == -signal.SIGTERM
+
+
+def test_a_launcher_whose_preloaded_process_hangs_up_starts_an_ordinary_kernel(tmp_path):
+    import socket
+    import threading
+
+    address = f"@valor-test-{os.getpid()}-hangup"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(kernel_fork.socket_address(address))
+    listener.listen(1)
+
+    def hang_up():  # accept, and close without reading: the launcher's reads are reset
+        connection, _ = listener.accept()
+        connection.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    env = {**os.environ, kernel_fork.SOCKET_ENV: address, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "booktools.kernel_fork", "--version"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    listener.close()
+    ordinary = subprocess.run(
+        [sys.executable, "-m", "ipykernel_launcher", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == ordinary.stdout and ordinary.stdout.strip()
