@@ -35,6 +35,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 SOCKET_ENV = "VALOR_KERNEL_FORK"
@@ -82,11 +83,25 @@ def serving(folder: Path, env: dict[str, str]):
         stdin=subprocess.DEVNULL,
     )
     try:
+        wait_until_listening(address, server)
         jupyter_path = os.pathsep.join([str(kernelspec_dir(folder)), env.get("JUPYTER_PATH", "")])
         yield {SOCKET_ENV: address, "JUPYTER_PATH": jupyter_path.rstrip(os.pathsep)}
     finally:
         server.terminate()
         server.wait()
+
+
+def wait_until_listening(address: str, server: subprocess.Popen, within: float = 60.0) -> bool:
+    """Whether the process started to serve ``address`` listens (it then queues launchers
+    while it imports); a kernel asked for before that started as an ordinary one."""
+    deadline = time.monotonic() + within
+    while server.poll() is None and time.monotonic() < deadline:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as probe:
+            with contextlib.suppress(OSError):
+                probe.connect(socket_address(address))
+                return True  # closed unsent: the process passes over an empty request
+        time.sleep(0.01)
+    return False
 
 
 def tally_file(folder: Path) -> Path:
@@ -141,6 +156,9 @@ def serve(address: str, tally: str) -> dict:
                 if key.fileobj is listener:
                     launcher, _ = listener.accept()
                     payload, fds, _, _ = socket.recv_fds(launcher, MESSAGE_MAX, 3)
+                    if not payload:  # a probe (wait_until_listening), or a launcher gone already
+                        launcher.close()
+                        continue
                     pid = os.fork()
                     if pid == 0:
                         selector.close()

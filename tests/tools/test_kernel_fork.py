@@ -236,3 +236,15 @@ def test_a_launcher_whose_preloaded_process_hangs_up_starts_an_ordinary_kernel(t
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout == ordinary.stdout and ordinary.stdout.strip()
+
+
+def test_the_preloaded_process_listens_before_any_kernel_is_asked_for(tmp_path):
+    # a kernel asked for before the process listened started as an ordinary one (a build's
+    # first kernels, or this module's, under load); its readiness probe is passed over (the
+    # kernels of the tests above fork from a process that was probed so)
+    import socket
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with kernel_fork.serving(tmp_path, env) as variables:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as launcher:
+            launcher.connect(kernel_fork.socket_address(variables[kernel_fork.SOCKET_ENV]))
