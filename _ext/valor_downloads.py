@@ -25,7 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 from valor_solutions import INSTRUCTORS_ONLY, hides_solutions, is_for_instructors
 
-from booktools.pack import DATA_DOWNLOADS, pack_name
+from booktools.pack import DATA_DOWNLOADS, PAGES_WRITTEN, pack_name
 from booktools.teaching import strip_notebook_solutions, strip_solutions
 
 logger = logging.getLogger(__name__)
@@ -174,6 +174,13 @@ def _html_page_context(app, pagename, templatename, context, doctree):
             context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _pages_written(app):
+    # booktools.build makes the packs from here on, beside Sphinx's last phase
+    if app.builder.name in BUILDERS:
+        print(PAGES_WRITTEN, flush=True)
+    return []
+
+
 def _build_finished(app, exception):
     # Sphinx copies each page's source to _sources/ as it writes the page; in the
     # student edition, take the solutions out of every copy afterwards.
@@ -197,5 +204,6 @@ def setup(app):
     app.add_directive("data-tables", DataTables)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("html-page-context", _html_page_context, priority=400)
+    app.connect("html-collect-pages", _pages_written, priority=100)  # before viewcode's (500)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,6 +25,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -99,8 +101,10 @@ def build_html(
     builder: str = "html",
     extra_env: dict | None = None,
     output: str | None = None,
+    on_pages_written: Callable[[], object] | None = None,
 ) -> int:
-    """Sphinx into ``work/_build/<output>`` (default: the builder's name); its exit code."""
+    """Sphinx into ``work/_build/<output>`` (default: the builder's name); its exit code.
+    ``on_pages_written`` is called once Sphinx has written every page."""
     from booktools import kernel_trace
     from valor.data import VALIDATED_ENV
 
@@ -133,9 +137,40 @@ def build_html(
         open(log, "w", encoding="utf-8") as out,
     ):
         for line in proc.stdout:  # show progress and keep a log for the summary
-            sys.stdout.write(line)
             out.write(line)
+            if line.rstrip("\n") == pack.PAGES_WRITTEN:
+                if on_pages_written is not None:
+                    on_pages_written()
+                continue
+            sys.stdout.write(line)
     return proc.returncode
+
+
+class PacksAlongside:
+    """An edition's notebook packs (:func:`booktools.pack.publish`), made in a thread as
+    soon as Sphinx has written every page, while Sphinx highlights the science's source
+    and writes its search index (2-3 s of a clean build), rather than after it."""
+
+    def __init__(self, root: Path, work: Path, site: Path, edition: str):
+        self._job = (root, work / "_build" / "jupyter_execute", site, edition, pack.book_version(root))
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="packs")
+        self._future = None
+
+    def start(self) -> None:
+        if self._future is None:
+            self._future = self._pool.submit(pack.publish, *self._job)
+
+    def result(self) -> list[Path]:
+        """The packs written (started now if Sphinx never said its pages were written)."""
+        self.start()
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def abandon(self) -> None:
+        """The build failed: let a started job end (its output is never published)."""
+        self._pool.shutdown(wait=True)
 
 
 def swap_in(new_site: Path, site: Path) -> None:
@@ -263,8 +298,13 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
     clear_output_if_pages_changed(root, work, output)
-    code = build_html(root, work, write_config(root, work, overrides or {}), output=output)
+    new_site = work / "_build" / output
+    edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
+    packs = PacksAlongside(root, work, new_site, edition)
+    config = write_config(root, work, overrides or {})
+    code = build_html(root, work, config, output=output, on_pages_written=packs.start)
     if code != 0:
+        packs.abandon()
         _forget_incremental_state(work)
         log = build_log(work, output).read_text(encoding="utf-8", errors="replace")
         print(f"\nBuild failed (jupyter-book exit code {code}); see the messages above.", file=sys.stderr)
@@ -275,17 +315,13 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return code or 1
 
-    new_site = work / "_build" / output
-    edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
     try:
-        packs = pack.publish(
-            root, work / "_build" / "jupyter_execute", new_site, edition, pack.book_version(root)
-        )
+        written = packs.result()
     except Exception as error:  # a pack that cannot be made is a failed build
         print(f"\nBuild failed: the notebook packs could not be made: {error!r}", file=sys.stderr)
         print(f"The last good site in {site} was left untouched.", file=sys.stderr)
         return 1
-    print("Notebook packs: " + ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in packs))
+    print("Notebook packs: " + ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in written))
     swap_in(new_site, site)
     uptodate.record(work, site, state)
     report = execution_report(work)

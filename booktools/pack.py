@@ -63,6 +63,9 @@ PACK_REQUIREMENTS = (
 PACK_ROOT_FILES = ("references.bib", "CITATION.cff", "LICENSE", "LICENSE-text")
 DATA_DOWNLOADS = "_downloads/data"  # in the site: each table's CSV and manifest entry
 RECORD_MIME = "application/papermill.record/"
+# The line _ext/valor_downloads.py prints once Sphinx has written every page, before its
+# last phase (viewcode's highlighting, the search index): the packs can be made from then.
+PAGES_WRITTEN = "valor: every page is written"
 ROLE = re.compile(r"\{(?P<role>[A-Za-z0-9:_-]+)\}`(?P<content>[^`]*)`")
 TITLED_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 LABEL_LINE = re.compile(r"^\((?P<label>[A-Za-z0-9_.:-]+)\)=\s*$")

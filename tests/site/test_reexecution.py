@@ -15,6 +15,7 @@ import pytest
 from book import copy_project, executed_chapters, notebook_docnames, run_build, tree_digest
 
 from booktools import kernel_fork
+from booktools.pack import PAGES_WRITTEN
 
 # A science sub-package of the copy's own: one chapter imports `used`, which imports `leaf`
 # (so `leaf` is imported only through another module); no kernel imports `unused`.
@@ -50,7 +51,22 @@ def readers(root, table):
 def build(root):
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert PAGES_WRITTEN not in result.stdout, "a line for the build, not for the reader"
     return executed_chapters(result.stdout)
+
+
+def packs_started_once_every_page_was_written(root) -> bool:
+    """The build started the packs at the line Sphinx's last run said once, after writing
+    the pages and before its last phase (viewcode's highlighting: 2-3 s of a clean build)."""
+    log = (root / "_build" / ".work" / "build-html.log").read_text(encoding="utf-8").splitlines()
+    if log.count(PAGES_WRITTEN) != 1:
+        return False
+    said = log.index(PAGES_WRITTEN)
+    writing = [i for i, line in enumerate(log) if "writing output..." in line]
+    after = [
+        i for i, line in enumerate(log) if "highlighting module code" in line or "build succeeded" in line
+    ]
+    return bool(writing and after) and max(writing) < said < min(after)
 
 
 def edit(path, old, new):
@@ -111,6 +127,7 @@ def test_only_what_changed_re_executes(built):
 
     append(root / "valor" / "_probe" / "leaf.py")
     assert build(root) == {PROBE_CHAPTER}, "only the chapter whose kernel imported it (through `used`)"
+    assert packs_started_once_every_page_was_written(root)
 
     # a table five chapters read (the week-28 table has eleven readers: minutes more)
     table = root / "data" / "ole_week52.csv"
