@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from book import tree_digest
 
@@ -102,6 +103,8 @@ def test_data_validation_is_skipped_only_for_data_validated_as_it_is(tmp_path):
     assert uptodate.data_checked(work, value)
     bump(root / "chapters" / "c.md", "# prose edit\n")
     assert uptodate.fingerprint(root, only=uptodate.DATA_INPUTS) == value, "prose is not data"
+    bump(root / "valor" / "stats.py", "POWER = 0.8\n")
+    assert uptodate.fingerprint(root, only=uptodate.DATA_INPUTS) == value, "nor is a module it does not run"
     bump(root / "valor" / "rules.py", "RULES = {'x': 1}\n")
     assert uptodate.fingerprint(root, only=uptodate.DATA_INPUTS) != value, "a rule change re-validates"
     bump(root / "data" / "t.csv", "a,b\n1,4\n")
@@ -131,3 +134,28 @@ def test_make_pdf_keeps_a_pdf_printed_from_the_same_sources(tmp_path, monkeypatc
     assert pdf.run(root, "reader", out) == 1 and stopped == [1]
     assert not pdf.printed_from(out).exists(), "a PDF no longer current keeps no record"
     assert "data validation failed" in capsys.readouterr().err
+
+
+def test_the_data_inputs_hold_every_module_that_validation_runs():
+    import subprocess
+    import sys
+
+    from book import ROOT
+
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, valor.data, valor.rules\n"
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'valor'))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    loaded = {Path(f).resolve().relative_to(ROOT).as_posix() for f in listed}
+    assert {"valor/data.py", "valor/rules.py"} <= loaded
+    assert loaded <= set(uptodate.VALIDATION_CODE), (
+        f"validation also runs {loaded - set(uptodate.VALIDATION_CODE)}"
+    )
