@@ -152,13 +152,17 @@ class PacksAlongside:
     and writes its search index (2-3 s of a clean build), rather than after it."""
 
     def __init__(self, root: Path, work: Path, site: Path, edition: str):
-        self._job = (root, work / "_build" / "jupyter_execute", site, edition, pack.book_version(root))
+        self._job = (root, work / "_build" / "jupyter_execute", site, edition)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="packs")
         self._future = None
 
     def start(self) -> None:
         if self._future is None:
-            self._future = self._pool.submit(pack.publish, *self._job)
+            self._future = self._pool.submit(self._publish)
+
+    def _publish(self) -> list[Path]:
+        root = self._job[0]
+        return pack.publish(*self._job, pack.book_version(root))  # a bad version fails as a pack
 
     def result(self) -> list[Path]:
         """The packs written (started now if Sphinx never said its pages were written)."""

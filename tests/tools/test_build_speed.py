@@ -159,3 +159,24 @@ def test_the_data_inputs_hold_every_module_that_validation_runs():
     assert loaded <= set(uptodate.VALIDATION_CODE), (
         f"validation also runs {loaded - set(uptodate.VALIDATION_CODE)}"
     )
+
+
+def test_the_packs_are_made_once_and_a_version_that_cannot_be_read_fails_as_a_pack(tmp_path, monkeypatch):
+    import pytest
+
+    made = []
+    monkeypatch.setattr(build.pack, "publish", lambda *job: made.append(job) or [tmp_path / "pack.zip"])
+    (tmp_path / "valor").mkdir()
+    (tmp_path / "valor" / "version.py").write_text('__version__ = "1.2.3"\n')
+    packs = build.PacksAlongside(tmp_path, tmp_path / "work", tmp_path / "site", "reader")
+    packs.start()  # when Sphinx says every page is written
+    packs.start()
+    assert packs.result() == [tmp_path / "pack.zip"]
+    assert len(made) == 1 and made[0][-2:] == ("reader", "1.2.3")
+    # never started (Sphinx wrote nothing): made when asked for
+    assert build.PacksAlongside(tmp_path, tmp_path / "work", tmp_path / "site", "student").result()
+    assert len(made) == 2
+    (tmp_path / "valor" / "version.py").write_text("no version here\n")
+    packs = build.PacksAlongside(tmp_path, tmp_path / "work", tmp_path / "site", "reader")
+    with pytest.raises(RuntimeError, match="__version__"):
+        packs.result()  # reported by the build as packs that could not be made
