@@ -189,21 +189,16 @@ def _before_read_docs(app, env, docnames):
         app.extensions[name].parallel_read_safe = True
     env.valor_reading = sorted(docnames)
     pad_to_read_in_parallel(app, docnames)
-    if app.parallel > 1 and len(docnames) >= PARALLEL_FROM:  # Sphinx reads in parallel
-        # last build's execution times; a notebook never timed, or a page, is estimated
-        known = getattr(env, "valor_seconds", {})
-        cost = {d: known.get(d) or _never_timed_cost(app, d) for d in docnames}
-        docnames[:] = balance(list(docnames), cost, app.parallel)
-    env.valor_chunks = _chunks(app, docnames)
-
-
-def _chunks(app, docnames: list[str]) -> list[list[str]]:
-    """The pages each of Sphinx's reading processes reads, in order (one list: read serially)."""
+    if not (app.parallel > 1 and len(docnames) >= PARALLEL_FROM):  # Sphinx reads serially
+        env.valor_chunks = [list(docnames)]
+        return
     from sphinx.util.parallel import make_chunks
 
-    if app.parallel > 1 and len(docnames) >= PARALLEL_FROM:
-        return make_chunks(list(docnames), app.parallel)
-    return [list(docnames)]
+    # last build's execution times; a notebook never timed, or a page, is estimated
+    known = getattr(env, "valor_seconds", {})
+    cost = {d: known.get(d) or _never_timed_cost(app, d) for d in docnames}
+    docnames[:] = balance(list(docnames), cost, app.parallel)
+    env.valor_chunks = make_chunks(list(docnames), app.parallel)  # each reading process's pages
 
 
 def _never_timed_cost(app, docname: str) -> float:

@@ -152,7 +152,7 @@ class PacksAlongside:
     and writes its search index (2-3 s of a clean build), rather than after it."""
 
     def __init__(self, root: Path, work: Path, site: Path, edition: str):
-        self._job = (root, work / "_build" / "jupyter_execute", site, edition)
+        self.root, self.work, self.site, self.edition = root, work, site, edition
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="packs")
         self._future = None
 
@@ -161,8 +161,9 @@ class PacksAlongside:
             self._future = self._pool.submit(self._publish)
 
     def _publish(self) -> list[Path]:
-        root = self._job[0]
-        return pack.publish(*self._job, pack.book_version(root))  # a bad version fails as a pack
+        executed = self.work / "_build" / "jupyter_execute"
+        # the version read here: one that cannot be read fails the build as a pack does
+        return pack.publish(self.root, executed, self.site, self.edition, pack.book_version(self.root))
 
     def result(self) -> list[Path]:
         """The packs written (started now if Sphinx never said its pages were written)."""
