@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -355,12 +356,37 @@ def chapter_pages(pdf: Path, targets: list[str]) -> dict[str, int]:
     return {t: reader.get_destination_page_number(dests[f"/{t}"]) + 1 for t in targets}
 
 
+@contextlib.contextmanager
+def text_pages(pdf: Path):
+    """Each page of ``pdf`` as PDFium reads its text (the whole book: 0.5 s; pypdf's
+    extract_text took 8.5 s)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        yield [document[i].get_textpage() for i in range(len(document))]
+    finally:
+        document.close()
+
+
 def pages_without_glyphs(pdf: Path) -> list[int]:
     """Pages with characters no installed font has: chromium prints them as glyph 0
     (an empty box), which reads back as U+0000."""
-    from pypdf import PdfReader
+    import pypdfium2.raw as pdfium_c
 
-    return [n for n, page in enumerate(PdfReader(pdf).pages, start=1) if "\x00" in page.extract_text()]
+    with text_pages(pdf) as pages:
+        return [
+            number
+            for number, text in enumerate(pages, start=1)
+            if any(pdfium_c.FPDFText_GetUnicode(text, i) == 0 for i in range(text.count_chars()))
+        ]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text in reading order. PDFium gives a hyphen that ends a line as U+0002:
+    read as "-"."""
+    with text_pages(pdf) as pages:
+        return [text.get_text_bounded().replace("\x02", "-") for text in pages]
 
 
 def prepare_for_paper(tab, book: FrontMatter) -> list[str]:

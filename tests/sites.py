@@ -88,25 +88,12 @@ def pdf(edition: str = "reader") -> Path:
     return _built[key]
 
 
-def pdf_texts(edition: str = "reader", mode: str = "plain") -> list[str]:
-    """Each page's text as pypdf extracts it (``mode``: "plain" or "layout").
+def pdf_texts(edition: str = "reader") -> list[str]:
+    """Each page's text in reading order, as the printer's own check reads it back
+    (``booktools.pdf.page_texts``: PDFium, half a second for the whole book)."""
+    key = f"pdf-text-{edition}"
+    if key not in _built:
+        from booktools.pdf import page_texts
 
-    Extracting 240 pages takes pypdf about 15 s a mode, and several test modules (on
-    different xdist workers) read the same PDF: extracted once per PDF, kept beside it
-    under the PDF's own digest."""
-    import hashlib
-    import json
-
-    path = pdf(edition)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    cache = path.with_name(f".{path.stem}.{mode}-text.json")
-    with _locked(f"pdf-text-{edition}-{mode}"):
-        if cache.exists():
-            kept = json.loads(cache.read_text(encoding="utf-8"))
-            if kept["sha256"] == digest:
-                return kept["pages"]
-        from pypdf import PdfReader
-
-        pages = [page.extract_text(extraction_mode=mode) for page in PdfReader(path).pages]
-        cache.write_text(json.dumps({"sha256": digest, "pages": pages}), encoding="utf-8")
-    return pages
+        _built[key] = page_texts(pdf(edition))
+    return _built[key]

@@ -1,4 +1,4 @@
-"""`make pdf`: the whole book as one PDF fit to hand out, read back with pypdf and
+"""`make pdf`: the whole book as one PDF fit to hand out, read back (PDFium's text, pypdf's pages and destinations) and
 compared with _toc.yml, CITATION.cff, references.bib and the built HTML pages.
 
 - a title page with the version and its release date, and a contents page that
@@ -53,18 +53,18 @@ def reader() -> PdfReader:
 
 @pytest.fixture(scope="module")
 def pages(reader) -> list[str]:
-    """Each page's text in reading order (pypdf's layout mode), its footer left out."""
+    """Each page's text in reading order, its footer left out."""
     from booktools.pdf import front_matter
 
     running = normal(front_matter(ROOT, "reader").running_title)
     footer = re.compile(rf"\d+ / {len(reader.pages)}|{re.escape(running)}")
-    return [normal(footer.sub(" ", normal(text))) for text in sites.pdf_texts("reader", "layout")]
+    return [normal(footer.sub(" ", normal(text))) for text in sites.pdf_texts("reader")]
 
 
 @pytest.fixture(scope="module")
 def squeezed(reader) -> list[str]:
     """Each page's text without any whitespace, for finding passages that lines break
-    anywhere (pypdf's layout mode splits some words; its plain mode does not)."""
+    anywhere."""
     return [squeeze(text) for text in sites.pdf_texts("reader")]
 
 
@@ -93,13 +93,18 @@ def heading(docname: str) -> re.Pattern:
     return re.compile(rf"^(\d+\.\s*)?{title}")
 
 
+# Citation labels ("[BSL+17]", "[1](1,2)"): PDFium reads a page's column of them before
+# the heading above it.
+LABELS = re.compile(r"^(\[[^\]\s]+\](\(\d+(,\d+)*\))? ?)+")
+
+
 @pytest.fixture(scope="module")
 def starts(pages) -> dict[str, int]:
     """docname -> index of the page it starts on, found by its title, after the contents."""
     found, first = {}, max(contents_pages(pages), default=0) + 1
     for docname in toc_docnames():
         title = heading(docname)
-        index = next((i for i in range(first, len(pages)) if title.match(pages[i])), None)
+        index = next((i for i in range(first, len(pages)) if title.match(LABELS.sub("", pages[i]))), None)
         assert index is not None, (
             f"no page after page {first + 1} starts with the title of {docname} ({chapter_title(docname)!r})"
         )
