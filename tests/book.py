@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -52,6 +53,26 @@ def glued_values(glue: dict) -> dict[str, str]:
         else:
             values[key] = ast.literal_eval(data["text/plain"])
     return values
+
+
+def parsed_page(path: Path):
+    """The HTML page at ``path`` parsed once per test process and shared: read it, never
+    change it (``fresh_page`` gives a copy to change). html.parser takes about 40 ms a
+    page, and the site tests read the same pages over 500 times."""
+    stat = path.stat()
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def fresh_page(path: Path):
+    """The HTML page at ``path``, parsed anew: a tree of the caller's own to change."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed(path: str, mtime_ns: int, size: int):
+    return fresh_page(Path(path))
 
 
 def strip_ansi(text: str) -> str:

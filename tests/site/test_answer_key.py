@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import sites
-from book import ROOT, notebook_docnames
-from bs4 import BeautifulSoup
+from book import ROOT, notebook_docnames, parsed_page
 
 from booktools import teaching
 
@@ -16,14 +15,12 @@ FOR_INSTRUCTORS = ("chapters/instructor_guide", "chapters/answer_key")
 
 
 def page_text(site: Path, docname: str) -> str:
-    soup = BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_page(site / f"{docname}.html")
     return (soup.find("main") or soup).get_text(" ")
 
 
 def test_answer_key_links_every_exercise():
-    soup = BeautifulSoup(
-        (sites.site("reader") / "chapters/answer_key.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    soup = parsed_page(sites.site("reader") / "chapters/answer_key.html")
     linked = {a["href"].split("#")[-1] for a in soup.select("main a[href*='#']")}
     exercises = {
         label

@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 import sites
-from book import ROOT, toc_docnames
+from book import ROOT, parsed_page, toc_docnames
 from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.xdist_group("pdf")  # the PDF test shares test_pdf.py's print
@@ -38,9 +38,7 @@ def titles() -> dict[str, str]:
 
 
 def page(docname: str) -> BeautifulSoup:
-    return BeautifulSoup(
-        (sites.site("reader") / f"{docname}.html").read_text(encoding="utf-8"), "html.parser"
-    )
+    return parsed_page(sites.site("reader") / f"{docname}.html")
 
 
 def test_the_references_page_keeps_the_case_of_every_title(titles):

@@ -7,8 +7,7 @@ import re
 
 import pytest
 import sites
-from book import ROOT, notebook_docnames, toc_docnames
-from bs4 import BeautifulSoup
+from book import ROOT, notebook_docnames, parsed_page, toc_docnames
 
 CDN = re.compile(r"https?://[^\"' ]*(cdn\.|jsdelivr|unpkg|cdnjs|googleapis|gstatic|mathjax\.org)", re.I)
 GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
@@ -26,7 +25,7 @@ def pages(root):
 
 
 def soup(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return parsed_page(path)
 
 
 def test_every_notebook_is_executed_or_reused_and_the_first_page_is_named(built):

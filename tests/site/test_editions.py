@@ -8,6 +8,7 @@ so these tests do not lean on the code that removes them.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,7 +17,7 @@ import jupytext
 import nbformat
 import pytest
 import sites
-from book import ROOT, notebook_docnames
+from book import ROOT, fresh_page, notebook_docnames, parsed_page
 from bs4 import BeautifulSoup
 
 NOTEBOOKS = notebook_docnames()
@@ -24,7 +25,7 @@ FOR_INSTRUCTORS = ("chapters/instructor_guide", "chapters/answer_key")
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return parsed_page(path)
 
 
 def site_texts(site: Path):
@@ -57,7 +58,7 @@ def solution_phrases(site: Path) -> dict[str, list[str]]:
     """page -> for each solution on it, its longest line of text and of code."""
     phrases = {}
     for docname in NOTEBOOKS:
-        page = soup(site / f"{docname}.html")
+        page = fresh_page(site / f"{docname}.html")  # the titles are taken out
         for solution in page.select("div.solution"):
             title = solution.select_one(".admonition-title")
             if title:
@@ -102,14 +103,19 @@ def own_files(docname: str) -> set[str]:
     return {f"{docname}.html", f"_sources/{docname}.md", f"_sources/{docname}.ipynb"}
 
 
+@functools.cache
+def text_outside_solutions(page: Path) -> str:
+    parsed = fresh_page(page)
+    for solution in parsed.select("div.solution"):
+        solution.decompose()
+    return parsed.get_text("")
+
+
 def distinctive(reader: Path, docname: str, phrase: str, texts) -> bool:
     """The phrase appears in the reader edition only inside its solution: not in another
     page's files (a preamble may share a line of code), nor on its own page outside
     the solution blocks."""
-    page = soup(reader / f"{docname}.html")
-    for solution in page.select("div.solution"):
-        solution.decompose()
-    if phrase in page.get_text(""):
+    if phrase in text_outside_solutions(reader / f"{docname}.html"):
         return False
     return not any(phrase in text for rel, text in texts if rel not in own_files(docname))
 

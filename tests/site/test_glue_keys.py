@@ -16,8 +16,7 @@ from collections import Counter
 import jupytext
 import pytest
 import sites
-from book import ROOT, glued_values, notebook_docnames
-from bs4 import BeautifulSoup
+from book import ROOT, glued_values, notebook_docnames, parsed_page
 
 GLUE_REFERENCE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
 
@@ -39,7 +38,7 @@ def references(docname: str) -> list[str]:
 
 
 def pasted(build, docname: str) -> list:
-    page = BeautifulSoup((build.site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    page = parsed_page(build.site / f"{docname}.html")
     main = page.find("main") or page
     return main.select("span.pasted-text")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import sites
-from book import ROOT
+from book import ROOT, parsed_page
 from bs4 import BeautifulSoup
 
 from booktools import pack, release
@@ -221,7 +221,7 @@ def test_each_table_downloads_with_its_manifest_entry():
     import yaml
 
     site = sites.site("reader")
-    page = BeautifulSoup((site / "chapters" / "data.html").read_text(encoding="utf-8"), "html.parser")
+    page = parsed_page(site / "chapters" / "data.html")
     links = {a["href"] for a in page.select("table.valor-data-tables a[href]")}
     manifest = yaml.safe_load((ROOT / "data" / "manifest.yml").read_text(encoding="utf-8"))
     assert len(manifest["tables"]) >= 20

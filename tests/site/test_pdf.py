@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import sites
 import yaml
-from book import ROOT, chapter_title, toc_docnames
+from book import ROOT, chapter_title, parsed_page, toc_docnames
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
@@ -76,10 +76,7 @@ def squeeze(text: str) -> str:
 def html() -> dict[str, BeautifulSoup]:
     """docname -> the main content of its page in the built HTML book."""
     site = sites.site("reader")
-    return {
-        d: BeautifulSoup((site / f"{d}.html").read_text(encoding="utf-8"), "html.parser").select_one("main")
-        for d in toc_docnames()
-    }
+    return {d: parsed_page(site / f"{d}.html").select_one("main") for d in toc_docnames()}
 
 
 def contents_pages(pages) -> list[int]:

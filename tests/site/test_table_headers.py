@@ -14,10 +14,11 @@ show the data's own column names, which the reader types in the code beside them
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sites
-from bs4 import BeautifulSoup
+from book import parsed_page
 
 LOWER_CASE_SYMBOLS: tuple[str, ...] = ()  # e.g. "n" for a sample size; none needed yet
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
@@ -51,9 +52,9 @@ def pages():
     return {str(p.relative_to(site)): p for p in sorted(site.rglob("*.html"))}
 
 
-def prose_tables(html: str):
+def prose_tables(page: Path):
     """The page's tables, except those a code cell printed."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parsed_page(page)
     return [t for t in soup.select("table") if t.find_parent(class_="cell_output") is None]
 
 
@@ -61,7 +62,7 @@ def test_every_table_header_cell_is_human(pages):
     bad = []
     checked = 0
     for name, page in pages.items():
-        for table in prose_tables(page.read_text(encoding="utf-8")):
+        for table in prose_tables(page):
             label = table.get("id") or "a table without id"
             for cell in table.select("thead th"):
                 text = " ".join(cell.get_text(" ", strip=True).split())
