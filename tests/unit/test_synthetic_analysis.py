@@ -182,3 +182,23 @@ def test_recovery_lists_every_target(targets, trial, many):
     assert result.table.iloc[2]["Published"] == "1.2"
     assert result.texts()["rec_replicates"] == "300"
     assert result.published_se == pytest.approx(stats.se_from_ci(-3.2, 5.5))
+
+
+def test_the_batched_t_test_is_scipys_pooled_t_test_of_each_trial(targets):
+    """Complete cases, unequal arms after the missing visits: scipy trial by trial."""
+    from scipy import stats as st
+
+    from valor.analysis.synthetic import _treatment_by_trial
+
+    trials = analysis.replicate_trials(targets, replicates=30, seed=SEED)
+    rows = trials[trials["stratum"] == "faster"]
+    change = analysis.week_change(rows, 28)
+    batched = _treatment_by_trial(rows, change, with_baseline=False)
+    expected = []
+    for _, trial in rows.assign(change=change).groupby("trial"):
+        known = trial.dropna(subset=["change"])
+        tofersen, placebo = (known.loc[known["arm"] == arm, "change"] for arm in ("tofersen", "placebo"))
+        expected.append((tofersen.mean() - placebo.mean(), st.ttest_ind(tofersen, placebo).pvalue))
+    assert change.isna().any(), "no missing changes: the complete-case path is not tested"
+    assert batched.difference == pytest.approx([d for d, _ in expected], rel=1e-9)
+    assert batched.p_value == pytest.approx([p for _, p in expected], rel=1e-9)
