@@ -16,6 +16,11 @@ the page's log (``$VALOR_READS_LOG``, set while the page is read):
 So editing a module no kernel imported (the machinery, ``booktools``) re-executes
 nothing, and editing one science module re-executes the chapters that imported it.
 
+A page depends on those files through content stamps (``valor_stamps/`` in the doctree
+folder: one per file, holding its SHA-256, rewritten only when the content changed), not
+on the files themselves: Sphinx compares modification times, so a file saved unchanged,
+or an edit undone (``git stash`` and back), would re-execute every page that read it.
+
 It also writes ``valor_execution.json`` in the doctree folder: the notebooks this
 build executed (with myst-nb's run times and end times) and those it reused. The extension is
 parallel-safe: each reading process keeps its own environment variable and log.
@@ -83,15 +88,51 @@ def write_assumption_stamps(app) -> None:
 
 
 def dependencies(app, entries: set[str]) -> set[str]:
-    """The files a page depends on, from its log's entries, relative to the source folder."""
+    """The files a page depends on, from its log's entries, relative to the source folder:
+    the content stamp of each file it read or imported, the stamp of each assumption."""
     module = str((Path(app.srcdir) / ASSUMPTIONS_MODULE).resolve())
     names = {e[len(ASSUMPTION) :] for e in entries if e.startswith(ASSUMPTION)}
     files = {e for e in entries if not e.startswith(ASSUMPTION)}
     if "*" not in names:
         files.discard(module)
-        files |= {str(assumption_stamps(app) / f"{name}.txt") for name in names}
+    stamps = {str(content_stamp(app, Path(f))) for f in files}
+    if "*" not in names:
+        stamps |= {str(assumption_stamps(app) / f"{name}.txt") for name in names}
     # Sphinx joins dependencies with the source folder: give it relative paths.
-    return {os.path.relpath(f, app.srcdir) for f in files}
+    return {os.path.relpath(f, app.srcdir) for f in stamps}
+
+
+def content_stamps(app) -> Path:
+    return Path(app.doctreedir) / "valor_stamps"
+
+
+def content_stamp(app, path: Path) -> Path:
+    """The stamp of a file in the source folder (created holding its digest); a file
+    outside it is its own stamp."""
+    relative = Path(os.path.relpath(path, app.srcdir))
+    if relative.parts[:1] == ("..",):
+        return path
+    stamp = content_stamps(app) / f"{relative}.sha256"
+    if not stamp.exists():  # kept as it is otherwise: only refresh_content_stamps rewrites it
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest(path), encoding="utf-8")
+    return stamp
+
+
+def digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def refresh_content_stamps(app) -> None:
+    """Rewrite the stamp of each file whose content changed since it was stamped (its new
+    modification time then marks its readers outdated); others keep theirs."""
+    folder = content_stamps(app)
+    for stamp in folder.rglob("*.sha256") if folder.is_dir() else ():
+        now = digest(Path(app.srcdir) / stamp.relative_to(folder).with_suffix(""))
+        if stamp.read_text(encoding="utf-8") != now:
+            stamp.write_text(now, encoding="utf-8")
 
 
 def _is_notebook(app, docname: str) -> bool:
@@ -257,9 +298,10 @@ def _build_finished(app, exception):
 def setup(app):
     # before Sphinx compares dependencies' times with its pages' (Builder.read)
     app.connect("builder-inited", write_assumption_stamps)
+    app.connect("builder-inited", refresh_content_stamps)
     app.connect("env-before-read-docs", _before_read_docs)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _doctree_read)
     app.connect("env-merge-info", _merge_info)
     app.connect("build-finished", _build_finished)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

@@ -125,6 +125,10 @@ def test_only_what_changed_re_executes(built):
     append(root / "valor" / "_probe" / "unused.py")
     assert build(root) == set(), "the machinery, and a science module no kernel imported, are no input"
 
+    # saved unchanged (or an edit undone): a table eleven chapters read, and a module
+    # every kernel imports; content stamps, not modification times, decide
+    for unchanged in (root / "data" / "alsfrs_week28.csv", root / "valor" / "data.py"):
+        unchanged.write_bytes(unchanged.read_bytes())
     append(root / "valor" / "_probe" / "leaf.py")
     assert build(root) == {PROBE_CHAPTER}, "only the chapter whose kernel imported it (through `used`)"
     assert packs_started_once_every_page_was_written(root)
