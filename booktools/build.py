@@ -237,6 +237,12 @@ def execution_report(work: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"executed": [], "reused": []}
 
 
+def print_nothing_executed(work: Path) -> None:
+    report = execution_report(work)
+    notebooks = sorted(report["executed"] + report["reused"])
+    print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
+
+
 def output_pages(root: Path) -> str:
     """What decides which pages an output holds: the table of contents, and the science
     package's modules (viewcode gives each documented module a page of its source)."""
@@ -275,16 +281,27 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
     os.environ["VALOR_BOOK_ROOT"] = str(root)
     started = time.perf_counter()
     state = uptodate.fingerprint(root, overrides)
+    new_site = work / "_build" / output
     if uptodate.is_current(work, site, state):
-        report = execution_report(work)
-        notebooks = sorted(report["executed"] + report["reused"])
         print(
             f"Nothing changed since the last good build ({time.perf_counter() - started:.1f} s): "
             f"{site} is up to date. First page: {first_page(root, site)}"
         )
-        print(f"Executed 0 chapter(s): none; reused {len(notebooks)}: {', '.join(notebooks) or 'none'}.")
+        print_nothing_executed(work)
         return 0
     uptodate.forget(work, site)
+    if uptodate.is_current(work, new_site, state):
+        # the work folder's last good build is of these very sources (published elsewhere
+        # before, as a release's staging folder is): published again, nothing built
+        swap_in(new_site, site)
+        uptodate.record(work, site, state)
+        print(
+            f"Nothing changed since the last good build in {work} ({time.perf_counter() - started:.1f} s): "
+            f"published it to {site}. First page: {first_page(root, site)}"
+        )
+        print_nothing_executed(work)
+        return 0
+    uptodate.forget(work, new_site)
     data_state = uptodate.fingerprint(root, only=uptodate.DATA_INPUTS)
     if uptodate.data_checked(work, data_state):
         print("Data OK: unchanged since it was last validated.", flush=True)
@@ -303,7 +320,6 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
     clear_output_if_pages_changed(root, work, output)
-    new_site = work / "_build" / output
     edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
     packs = PacksAlongside(root, work, new_site, edition)
     config = write_config(root, work, overrides or {})
@@ -328,6 +344,7 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         return 1
     print("Notebook packs: " + ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in written))
     swap_in(new_site, site)
+    uptodate.record(work, new_site, state)
     uptodate.record(work, site, state)
     report = execution_report(work)
     print(f"\nBuilt in {time.perf_counter() - started:.1f} s. First page: {first_page(root, site)}")

@@ -123,13 +123,18 @@ def scenario(base: Path) -> dict:
 
     (site / V2 / "stray.txt").write_text("not part of the release")
     before = {v: tree_digest(site / v) for v in (V1, V2)}
+    logged = log.stat().st_size
     results["steps"]["re-release second"] = release_step(proj, site, work, log)
+    rerelease_log = log.read_bytes()[logged:].decode("utf-8", errors="replace")
     after = {v: tree_digest(site / v) for v in (V1, V2)}
     results["rerelease"] = {
         "v1_unchanged": before[V1] == after[V1],
         "stray_removed": not (site / V2 / "stray.txt").exists(),
         "v2_files_before": sorted(before[V2]),
         "v2_files_after": sorted(after[V2]),
+        # nothing changed since the release: each edition's last build is published again
+        "sphinx_runs": rerelease_log.count("Running Sphinx"),
+        "republished": rerelease_log.count("Nothing changed since the last good build in"),
     }
 
     # A broken data file: nothing is built, nothing changes.
@@ -296,6 +301,7 @@ def test_re_releasing_a_version_replaces_it_and_only_it(released):
     outcome = released["rerelease"]
     assert outcome["v1_unchanged"]
     assert outcome["stray_removed"]  # replaced, not copied over
+    assert (outcome["sphinx_runs"], outcome["republished"]) == (0, len(build.EDITIONS))
     assert "stray.txt" in outcome["v2_files_before"]
     assert set(outcome["v2_files_after"]) == set(outcome["v2_files_before"]) - {"stray.txt"}
     assert sorted(p.name for p in released["site"].iterdir() if p.name.startswith(".")) == [
