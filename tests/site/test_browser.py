@@ -155,9 +155,10 @@ def record(page, visit: Visit, axe: Path) -> None:
     math = page.evaluate(WAIT_MATH)
     visit.math_nodes, visit.math_rendered, visit.math_errors = math["nodes"], math["rendered"], math["errors"]
     page.wait_for_load_state("networkidle")
-    visit.screenshot = SCREENSHOTS / (visit.docname.replace("/", "__") + ".png")
+    visit.screenshot = SCREENSHOTS / (visit.docname.replace("/", "__") + ".jpg")
     page.bring_to_front()  # chromium paints a background tab slowly: 71 s of screenshots, not 14 s
-    page.screenshot(path=str(visit.screenshot), full_page=True)
+    # JPEG: the whole API reference page in 2.2 s, as PNG in 3.8 s
+    page.screenshot(path=str(visit.screenshot), full_page=True, type="jpeg", quality=70)
     page.add_script_tag(path=str(axe))
     visit.violations = page.evaluate(RUN_AXE)
 
@@ -264,7 +265,7 @@ def test_no_serious_or_critical_accessibility_violations(visits):
 def test_a_screenshot_of_each_page(visits):
     for docname, visit in visits.items():
         assert visit.screenshot.exists() and visit.screenshot.stat().st_size > 5_000, docname
-        assert visit.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", docname
+        assert visit.screenshot.read_bytes()[:3] == b"\xff\xd8\xff", docname  # a JPEG
 
 
 SEARCHES_AT_ONCE = 6  # search pages loading side by side in the browser
