@@ -272,8 +272,9 @@ SEARCHES_AT_ONCE = 6  # search pages loading side by side in the browser
 
 
 def search_all(site, queries: list[str]) -> dict[str, list[str]]:
-    """query -> docnames the book's own search page lists for it, best first. The pages of
-    a batch load at once (the browser searches while the previous ones are awaited)."""
+    """query -> docnames the book's own search page lists for it, best first (at least the
+    first SEARCH_TOP, or all). The pages of a batch load at once (the browser searches
+    while the previous ones are awaited)."""
     base, context, _ = site
     listed = {}
     for start in range(0, len(queries), SEARCHES_AT_ONCE):
@@ -283,9 +284,13 @@ def search_all(site, queries: list[str]) -> dict[str, list[str]]:
             for page, query in zip(pages, batch, strict=True):
                 page.goto(f"{base}/search.html?q={quote(query)}", wait_until="commit")
             for page, query in zip(pages, batch, strict=True):
+                # Sphinx lists the results best first, one every 5 ms, each then fetching its
+                # page for a summary: the first SEARCH_TOP are final once listed
                 page.wait_for_function(
-                    "() => { const s = document.querySelector('#search-results .search-summary, "
-                    "#search-results p'); return s && /found|did not match/i.test(s.textContent); }",
+                    "top => { const s = document.querySelector('#search-results .search-summary, "
+                    "#search-results p'); return (s && /found|did not match/i.test(s.textContent)) "
+                    "|| document.querySelectorAll('#search-results ul.search li').length >= top; }",
+                    arg=SEARCH_TOP,
                     timeout=20_000,
                 )
                 hrefs = page.eval_on_selector_all(
