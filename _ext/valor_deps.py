@@ -79,12 +79,16 @@ def assumption_values(srcdir: Path) -> dict[str, str]:
 def write_assumption_stamps(app) -> None:
     """One file per assumption holding its value, rewritten only when the value changed,
     so that its modification time says when the value last changed."""
-    folder = assumption_stamps(app)
-    folder.mkdir(parents=True, exist_ok=True)
     for name, text in assumption_values(Path(app.srcdir)).items():
-        stamp = folder / f"{name}.txt"
-        if not stamp.exists() or stamp.read_text(encoding="utf-8") != text:
-            stamp.write_text(text, encoding="utf-8")
+        restamp(assumption_stamps(app) / f"{name}.txt", text)
+
+
+def restamp(stamp: Path, text: str) -> None:
+    """Write ``text`` to ``stamp`` unless it holds it already: its modification time then
+    says when the text last changed."""
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != text:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(text, encoding="utf-8")
 
 
 def dependencies(app, entries: set[str]) -> set[str]:
@@ -93,11 +97,11 @@ def dependencies(app, entries: set[str]) -> set[str]:
     module = str((Path(app.srcdir) / ASSUMPTIONS_MODULE).resolve())
     names = {e[len(ASSUMPTION) :] for e in entries if e.startswith(ASSUMPTION)}
     files = {e for e in entries if not e.startswith(ASSUMPTION)}
+    stamps = set()
     if "*" not in names:
         files.discard(module)
-    stamps = {str(content_stamp(app, Path(f))) for f in files}
-    if "*" not in names:
-        stamps |= {str(assumption_stamps(app) / f"{name}.txt") for name in names}
+        stamps = {str(assumption_stamps(app) / f"{name}.txt") for name in names}
+    stamps |= {str(content_stamp(app, Path(f))) for f in files}
     # Sphinx joins dependencies with the source folder: give it relative paths.
     return {os.path.relpath(f, app.srcdir) for f in stamps}
 
@@ -114,8 +118,7 @@ def content_stamp(app, path: Path) -> Path:
         return path
     stamp = content_stamps(app) / f"{relative}.sha256"
     if not stamp.exists():  # kept as it is otherwise: only refresh_content_stamps rewrites it
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(digest(path), encoding="utf-8")
+        restamp(stamp, digest(path))
     return stamp
 
 
@@ -130,9 +133,7 @@ def refresh_content_stamps(app) -> None:
     modification time then marks its readers outdated); others keep theirs."""
     folder = content_stamps(app)
     for stamp in folder.rglob("*.sha256") if folder.is_dir() else ():
-        now = digest(Path(app.srcdir) / stamp.relative_to(folder).with_suffix(""))
-        if stamp.read_text(encoding="utf-8") != now:
-            stamp.write_text(now, encoding="utf-8")
+        restamp(stamp, digest(Path(app.srcdir) / stamp.relative_to(folder).with_suffix("")))
 
 
 def _is_notebook(app, docname: str) -> bool:

@@ -363,7 +363,7 @@ class _TrialFits:
 def _treatment_by_trial(rows: pd.DataFrame, change: pd.Series, with_baseline: bool) -> _TrialFits:
     """Without the baseline this is the complete-case pooled *t* test of each trial, with
     it the complete-case ANCOVA (batched: scipy's ``ttest_ind`` with ``nan_policy="omit"``
-    tests the trials one by one, 1 s for 2,000)."""
+    tests the trials one by one, 0.5 s for 2,000)."""
     n_trials = rows["trial"].nunique()
     change = change.to_numpy().reshape(n_trials, -1)
     treated = (rows["arm"] == "tofersen").to_numpy().reshape(n_trials, -1).astype(float)
