@@ -80,7 +80,7 @@ def apply() -> None:
 def smallest_text(fig) -> float:
     """The smallest font size (points) of any non-empty, visible text the figure draws
     inside its own bounds (tick labels, legends, annotations, titles)."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays the figure out, as a draw does, without painting it
     sizes = [
         text.get_fontsize()
         for text in _visible_texts(fig)
