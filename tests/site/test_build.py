@@ -24,10 +24,6 @@ def pages(root):
     return {doc: root / "_build" / "html" / f"{doc}.html" for doc in toc_docnames(root)}
 
 
-def soup(path):
-    return parsed_page(path)
-
-
 def test_every_notebook_is_executed_or_reused_and_the_first_page_is_named(built):
     root, output = built
     lines = [line for line in output.splitlines() if line.startswith("Executed ")]
@@ -47,7 +43,7 @@ def test_every_image_has_alt_text_and_exists(built):
     root, _ = built
     problems = []
     for doc, path in pages(root).items():
-        for img in soup(path).select("main img, article img"):
+        for img in parsed_page(path).select("main img, article img"):
             if not (img.get("alt") or "").strip():
                 problems.append(f"{doc}: <img src={img.get('src')}> has no alt text")
             if not (path.parent / img["src"]).resolve().exists():
@@ -58,7 +54,7 @@ def test_every_image_has_alt_text_and_exists(built):
 def test_every_figure_has_a_number_and_caption(built):
     root, _ = built
     for doc, path in pages(root).items():
-        for figure in soup(path).select("figure"):
+        for figure in parsed_page(path).select("figure"):
             caption = figure.find("figcaption")
             assert caption and caption.get_text(strip=True), f"{doc}: figure without caption"
             assert figure.get("id"), f"{doc}: figure without a name (id)"
@@ -69,7 +65,7 @@ def test_no_unresolved_glue_or_reference(built):
     for doc, path in pages(root).items():
         html = path.read_text(encoding="utf-8")
         assert "{glue" not in html and "glue:text" not in html, f"{doc}: raw glue role left"
-        page = soup(path)
+        page = parsed_page(path)
         assert not page.select(".problematic, .system-message"), f"{doc}: docutils error node"
         for ref in page.select("a.reference.internal"):
             assert ref.get("href"), f"{doc}: internal reference without a target"
@@ -81,7 +77,7 @@ def test_glued_values_render_in_the_pages(built):
     for doc in notebook_docnames(root):
         golden = json.loads((root / "tests" / "golden" / f"{doc.split('/')[-1]}.json").read_text())
         source = (root / f"{doc}.md").read_text(encoding="utf-8")
-        text = plain_quotes(soup(root / "_build" / "html" / f"{doc}.html").get_text(" "))
+        text = plain_quotes(parsed_page(root / "_build" / "html" / f"{doc}.html").get_text(" "))
         for key in set(GLUE_ROLE.findall(source)):
             assert plain_quotes(golden[key]) in text, f"{doc}: glued {key}={golden[key]!r} not in the page"
 
@@ -105,19 +101,19 @@ def test_version_and_changelog_on_every_page(built):
     root, _ = built
     version = re.search(r'__version__ = "([^"]+)"', (root / "valor" / "version.py").read_text()).group(1)
     for doc, path in pages(root).items():
-        footer = soup(path).select_one(".valor-version-number")
+        footer = parsed_page(path).select_one(".valor-version-number")
         assert footer is not None and footer.get_text() == version, f"{doc}: no version footer"
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(r"^## " + re.escape(version) + r"\b", changelog, re.M), "CHANGELOG.md top section"
     first_section = re.findall(r"^## (\S+)", changelog, re.M)[0]
     assert first_section == version, "the newest CHANGELOG section must be the current version"
-    assert version in soup(root / "_build" / "html" / "chapters" / "changelog.html").get_text()
+    assert version in parsed_page(root / "_build" / "html" / "chapters" / "changelog.html").get_text()
 
 
 def test_headings_do_not_skip_levels(built):
     root, _ = built
     for doc, path in pages(root).items():
-        article = soup(path).select_one("article") or soup(path)
+        article = parsed_page(path).select_one("article") or parsed_page(path)
         levels = [int(h.name[1]) for h in article.find_all(re.compile(r"^h[1-6]$"))]
         assert levels and levels[0] == 1, f"{doc}: first heading is not h1"
         for before, after in zip(levels, levels[1:], strict=False):

@@ -18,14 +18,9 @@ import nbformat
 import pytest
 import sites
 from book import ROOT, fresh_page, notebook_docnames, parsed_page
-from bs4 import BeautifulSoup
 
 NOTEBOOKS = notebook_docnames()
 FOR_INSTRUCTORS = ("chapters/instructor_guide", "chapters/answer_key")
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return parsed_page(path)
 
 
 def site_texts(site: Path):
@@ -34,7 +29,7 @@ def site_texts(site: Path):
         if not path.is_file():
             continue
         if path.suffix == ".html":
-            yield path, soup(path).get_text("")
+            yield path, parsed_page(path).get_text("")
         elif path.suffix == ".ipynb":
             nb = json.loads(path.read_text(encoding="utf-8"))
             parts = ["".join(c.get("source", "")) for c in nb["cells"]]
@@ -74,7 +69,7 @@ def exercises(site: Path) -> dict[str, dict[str, str]]:
     """page -> exercise id -> its text."""
     found = {}
     for docname in NOTEBOOKS:
-        page = soup(site / f"{docname}.html")
+        page = parsed_page(site / f"{docname}.html")
         found[docname] = {
             div["id"]: " ".join(div.get_text(" ").split()) for div in page.select("div.exercise[id]")
         }
@@ -95,7 +90,7 @@ def test_reader_edition_shows_the_solutions_looked_for(reader):
     phrases = solution_phrases(reader)
     assert phrases, "no solution found in the reader edition: the student test would prove nothing"
     for docname, found in phrases.items():
-        text = soup(reader / f"{docname}.html").get_text("")
+        text = parsed_page(reader / f"{docname}.html").get_text("")
         assert all(p in text for p in found)
 
 
@@ -137,7 +132,7 @@ def test_student_edition_holds_no_solution(reader, student):
     ]
     assert not leaks, "solutions in the student edition:\n  " + "\n  ".join(leaks)
     for docname in NOTEBOOKS:
-        page = soup(student / f"{docname}.html")
+        page = parsed_page(student / f"{docname}.html")
         assert not page.select("div.solution"), f"{docname}: a solution block in the student edition"
 
 
@@ -154,7 +149,7 @@ def test_student_edition_holds_every_exercise(reader, student):
 
 def download_links(site: Path, docname: str) -> dict[str, Path]:
     page = site / f"{docname}.html"
-    block = soup(page).select_one("p.valor-downloads")
+    block = parsed_page(page).select_one("p.valor-downloads")
     assert block is not None, f"{docname}.html has no download links"
     links = {}
     for kind in ("notebook", "source"):
@@ -187,7 +182,7 @@ def test_notebook_downloads_resolve_to_the_executed_notebook_and_source(reader, 
 
 @pytest.mark.parametrize("docname", NOTEBOOKS)
 def test_theme_download_menu_offers_the_notebook(reader, docname):
-    menu = soup(reader / f"{docname}.html").select_one(".dropdown-download-buttons")
+    menu = parsed_page(reader / f"{docname}.html").select_one(".dropdown-download-buttons")
     assert menu is not None
     hrefs = [a["href"] for a in menu.select("a[href]")]
     assert any(h.endswith(f"_sources/{docname}.ipynb") for h in hrefs), hrefs

@@ -1,5 +1,6 @@
-"""`make pdf`: the whole book as one PDF fit to hand out, read back (PDFium's text, pypdf's pages and destinations) and
-compared with _toc.yml, CITATION.cff, references.bib and the built HTML pages.
+"""`make pdf`: the whole book as one PDF fit to hand out, read back (PDFium's text,
+pypdf's pages and destinations) and compared with _toc.yml, CITATION.cff,
+references.bib and the built HTML pages.
 
 - a title page with the version and its release date, and a contents page that
   lists every document of _toc.yml with the page it really starts on;
