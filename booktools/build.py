@@ -264,25 +264,6 @@ def clear_output_if_pages_changed(root: Path, work: Path, output: str) -> None:
     record.write_text(pages, encoding="utf-8")
 
 
-def drop_pages_older_than_their_doctrees(work: Path, output: str) -> list[Path]:
-    """Delete this output's pages that are older than what Sphinx last read for them.
-
-    Sphinx's HTML builder rewrites a page when its source file is newer than the page,
-    never when only the page's doctree is. Editions share one environment: when one
-    edition's build re-reads a chapter (its notebook re-executed after a data or module
-    edit), the other edition's page of it would stay as it was, with the old numbers.
-    A page deleted here is written by this output's next build."""
-    doctrees, pages = work / "_build" / ".doctrees", work / "_build" / output
-    dropped = []
-    for doctree in doctrees.rglob("*.doctree") if pages.is_dir() else ():
-        page = pages / doctree.relative_to(doctrees).with_suffix(".html")
-        with contextlib.suppress(FileNotFoundError):
-            if page.stat().st_mtime_ns < doctree.stat().st_mtime_ns:
-                page.unlink()
-                dropped.append(page)
-    return dropped
-
-
 def _forget_incremental_state(work: Path) -> None:
     # -W only sees warnings of pages re-read in this run: after a failure, make
     # the next build re-read everything so no warning or error can hide.
@@ -339,7 +320,6 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
         print(f"Data OK: {len(data.table_names())} tables validated.", flush=True)
 
     clear_output_if_pages_changed(root, work, output)
-    drop_pages_older_than_their_doctrees(work, output)
     edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
     packs = PacksAlongside(root, work, new_site, edition)
     config = write_config(root, work, overrides or {})
