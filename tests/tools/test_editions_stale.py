@@ -41,3 +41,24 @@ def test_lists_add_up_until_the_edition_builds(tmp_path):
     valor_editions.record_written(out["html"], {"chapters/intro"})
     valor_editions.record_written(out["html"], {"chapters/data", "chapters/intro"})
     assert valor_editions.drop_stale_pages(out["html-student"]) == ["chapters/data", "chapters/intro"]
+
+
+def test_a_re_read_by_the_pdf_build_makes_every_html_edition_rewrite_every_page(tmp_path):
+    from types import SimpleNamespace
+
+    out = outputs(tmp_path, "html", "html-student", "singlehtml")
+    pages = {"chapters/intro", "chapters/lessons", "chapters/data"}
+
+    def pdf_build(reread):
+        builder = SimpleNamespace(name="singlehtml", out_suffix=".html")
+        env = SimpleNamespace(valor_reading=reread, found_docs=pages)
+        app = SimpleNamespace(builder=builder, outdir=str(out["singlehtml"]), env=env)
+        valor_editions._builder_inited(app)
+        valor_editions._doctree_resolved(app, None, "chapters/intro")  # its one page
+        valor_editions._build_finished(app, None)
+
+    pdf_build(reread=[])
+    assert not valor_editions.stale_list(out["html"]).exists(), "nothing re-read, nothing passed on"
+    pdf_build(reread=["chapters/lessons"])
+    for edition in ("html", "html-student"):
+        assert valor_editions.drop_stale_pages(out[edition]) == sorted(pages), edition
