@@ -3,6 +3,8 @@
 * a chapter re-executes exactly when a file its kernel read, or a module of the science
   package its kernel imported, changed: never for the machinery, never for a module no
   kernel imported;
+* the student edition, written after the reader's build re-executed chapters, shows their
+  new numbers too (_ext/valor_editions.py);
 * a broken data file or a raising notebook stops the build and keeps the last good site
   (these run last: a failed build forgets the incremental state)."""
 
