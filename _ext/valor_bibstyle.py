@@ -24,10 +24,10 @@ class TitlesAsWritten(AlphaStyle):
         return sentence[title] if as_sentence else title
 
 
-# The plugins a TitlesAsWritten style is made of (pybtex's BaseStyle.__init__). None of the
-# look-ups above has an upstream issue that we found (pybtex 0.26.1, sphinxcontrib-bibtex
-# 2.7.0, as of 2026-12-02): pybtex's _load_entry_point calls importlib.metadata.entry_points
-# at every look-up, and importlib.metadata keeps no cache.
+# The plugins a TitlesAsWritten style is made of (pybtex's BaseStyle.__init__), registered
+# in setup() below. We found no upstream issue for these look-ups or the backend's (pybtex
+# 0.26.1, sphinxcontrib-bibtex 2.7.0, as of 2026-12-02): pybtex's _load_entry_point calls
+# importlib.metadata.entry_points at every look-up, and importlib.metadata keeps no cache.
 PARTS_OF_STYLE = (
     ("pybtex.style.names", TitlesAsWritten.default_name_style),
     ("pybtex.style.labels", TitlesAsWritten.default_label_style),
