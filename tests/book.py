@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import re
 from pathlib import Path
 
@@ -166,3 +167,9 @@ def executed_chapters(output: str) -> set[str]:
     line = executed_line(output)
     listed = line.split(":", 1)[1].split(";")[0].strip()
     return set() if listed == "none" else {name.strip() for name in listed.split(",")}
+
+
+def search_index(site: Path) -> dict:
+    """The site's Sphinx search index (``searchindex.js``: ``Search.setIndex({...})``)."""
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])

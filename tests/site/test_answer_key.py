@@ -3,11 +3,10 @@ holds neither it nor the instructor guide (only their titles and a note)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import sites
-from book import ROOT, notebook_docnames, parsed_page
+from book import ROOT, notebook_docnames, parsed_page, search_index
 
 from booktools import teaching
 
@@ -41,8 +40,7 @@ def test_student_edition_holds_no_instructor_page():
         assert "Discussion questions" not in stub and len(stub) < len(full) / 5, docname
         assert "reader edition" in stub
         assert not (student / "_sources" / f"{docname}.ipynb").exists()
-    text = (student / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    index = search_index(student)
     guide = index["docnames"].index("chapters/instructor_guide")
     for term in ("misconcept", "discuss"):  # words of the guide's body, stemmed as the index keeps them
         found = index["terms"].get(term, [])
