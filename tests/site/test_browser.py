@@ -21,6 +21,7 @@ import pytest
 import sites
 from book import ROOT, toc_docnames
 from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from booktools import browser
 
@@ -79,6 +80,7 @@ class Visit:
     math_errors: int = 0
     violations: list = field(default_factory=list)
     screenshot: Path | None = None
+    in_flight: dict = field(default_factory=dict)  # request -> URL, until it ends
 
 
 WAIT_IMAGES = """async () => {
@@ -140,6 +142,9 @@ def open_page(context, visit: Visit):
     page.on("console", lambda msg: msg.type == "error" and visit.console_errors.append(msg.text))
     page.on("pageerror", lambda err: visit.console_errors.append(f"uncaught: {err}"))
     page.on("requestfailed", lambda req: visit.failed_requests.append(f"{req.url} ({req.failure})"))
+    page.on("request", lambda req: visit.in_flight.__setitem__(req, req.url))
+    page.on("requestfinished", lambda req: visit.in_flight.pop(req, None))
+    page.on("requestfailed", lambda req: visit.in_flight.pop(req, None))
     page.on(
         "response",
         lambda resp: resp.status >= 400 and visit.failed_requests.append(f"{resp.url} (HTTP {resp.status})"),
@@ -154,7 +159,14 @@ def record(page, visit: Visit, axe: Path) -> None:
     visit.images = page.evaluate(WAIT_IMAGES)
     math = page.evaluate(WAIT_MATH)
     visit.math_nodes, visit.math_rendered, visit.math_errors = math["nodes"], math["rendered"], math["errors"]
-    page.wait_for_load_state("networkidle")
+    try:
+        page.wait_for_load_state("networkidle")
+    except PlaywrightTimeout:
+        pytest.fail(
+            f"{visit.docname}: the network never went idle; requests still open: "
+            f"{sorted(visit.in_flight.values()) or 'none'}",
+            pytrace=False,
+        )
     visit.screenshot = SCREENSHOTS / (visit.docname.replace("/", "__") + ".jpg")
     page.bring_to_front()  # chromium paints a background tab slowly: 71 s of screenshots, not 14 s
     # JPEG: the whole API reference page in 2.2 s, as PNG in 3.8 s
