@@ -59,7 +59,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
+def site_handler(directory: Path):
+    """The request handler that serves ``directory``'s files, quietly."""
+    return functools.partial(_QuietHandler, directory=str(directory))
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    # Connections waiting to be accepted: socketserver's default of 5 overflowed when the
+    # browser tests loaded four pages at once, and the dropped connections were resent
+    # with growing delays (tests/tools/test_site_server.py).
+    request_queue_size = 128
+
     def handle_error(self, request, client_address):
         import sys
 
@@ -71,8 +81,7 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 @contextlib.contextmanager
 def serve(directory: Path):
     """Serve ``directory`` on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
+    server = SiteServer(("127.0.0.1", 0), site_handler(directory))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
