@@ -6,8 +6,8 @@ import socket
 
 from booktools import browser
 
-# Chromium opens a connection for each file of the pages it loads at once (the server
-# speaks HTTP/1.0): dozens in a burst while the serving thread waits for the GIL.
+# Chromium opened a connection for each file of the pages it loaded at once (HTTP/1.0):
+# dozens in a burst while the serving thread waited for the GIL; keep-alive makes fewer.
 BURST = 64
 
 
