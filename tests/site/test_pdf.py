@@ -156,6 +156,28 @@ def test_the_contents_list_every_document_with_the_page_it_starts_on(pages, star
         )
 
 
+def test_the_outline_leads_to_each_chapter_and_the_pdf_is_tagged(reader, starts):
+    """A bookmark for every chapter, on the page the chapter starts on (chromium joins a
+    title's wrapped lines without a space: compared without whitespace); a tagged PDF (its
+    structure, for screen readers)."""
+    bookmarks: dict[str, set[int]] = {}
+
+    def walk(entries, depth=0):
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry, depth + 1)
+            elif depth <= 1:  # the first page's title, then its sections and the chapters
+                title = re.sub(r"^\d+\.", "", squeeze(entry.title))
+                bookmarks.setdefault(title, set()).add(reader.get_destination_page_number(entry))
+
+    walk(reader.outline)
+    for docname, start in starts.items():
+        found = bookmarks.get(squeeze(chapter_title(docname)), set())
+        assert start in found, f"no bookmark of {docname} leads to page {start + 1} (found {found})"
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog
+
+
 def test_every_page_but_the_title_page_has_its_number(reader):
     total = len(reader.pages)
     texts = [normal(text) for text in sites.pdf_texts("reader")]
