@@ -110,6 +110,21 @@ def starts(pages) -> dict[str, int]:
     return found
 
 
+def bookmarks(reader) -> list:
+    """The PDF's bookmarks, depth first (page order)."""
+    found = []
+
+    def walk(entries):
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                found.append(entry)
+
+    walk(reader.outline)
+    return found
+
+
 def chapter_ranges(starts, count: int) -> dict[str, range]:
     bounds = list(starts.values()) + [count]
     return {d: range(start, end) for (d, start), end in zip(starts.items(), bounds[1:], strict=True)}
@@ -156,24 +171,24 @@ def test_the_contents_list_every_document_with_the_page_it_starts_on(pages, star
         )
 
 
-def test_the_outline_leads_to_each_chapter_and_the_pdf_is_tagged(reader, starts):
-    """A bookmark for every chapter, on the page the chapter starts on (chromium joins a
-    title's wrapped lines without a space: compared without whitespace); a tagged PDF (its
-    structure, for screen readers)."""
-    bookmarks: dict[str, set[int]] = {}
-
-    def walk(entries, depth=0):
-        for entry in entries:
-            if isinstance(entry, list):
-                walk(entry, depth + 1)
-            elif depth <= 1:  # the first page's title, then its sections and the chapters
-                title = re.sub(r"^\d+\.", "", squeeze(entry.title))
-                bookmarks.setdefault(title, set()).add(reader.get_destination_page_number(entry))
-
-    walk(reader.outline)
+def test_the_outline_names_each_heading_and_leads_to_each_chapter(reader, starts, html):
+    """Every bookmark reads as a heading of the HTML pages (chromium's own titles lose the
+    space where a heading wraps and repeat a heading a page break moved on: "1.6. 1.6.
+    SummarySummary"); each chapter's leads to the page it starts on; the PDF is tagged
+    (its structure, for screen readers)."""
+    headings = {
+        re.sub(r"\s*#$", "", normal(h.get_text(" ")))
+        for main in html.values()
+        for h in main.find_all(re.compile(r"^h[1-6]$"))
+    }
+    leads_to: dict[str, set[int]] = {}  # bookmark title -> pages
+    for entry in bookmarks(reader):
+        leads_to.setdefault(normal(entry.title), set()).add(reader.get_destination_page_number(entry))
+    assert len(leads_to) > 100 and not set(leads_to) - headings, sorted(set(leads_to) - headings)
     for docname, start in starts.items():
-        found = bookmarks.get(squeeze(chapter_title(docname)), set())
-        assert start in found, f"no bookmark of {docname} leads to page {start + 1} (found {found})"
+        title = normal(chapter_title(docname))
+        found = set().union(*(on for text, on in leads_to.items() if re.sub(r"^\d+\. ", "", text) == title))
+        assert start in found, f"no bookmark {title!r} leads to page {start + 1} (found {found})"
     catalog = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog
 
@@ -390,3 +405,46 @@ def test_missing_chromium_fails_in_ci_and_says_what_to_install_elsewhere(monkeyp
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="apt-get install chromium"):
         sites.require_chromium()
+
+
+@pytest.mark.parametrize(
+    "title, heading, same",
+    [
+        ("1.6. Summary", "1.6. Summary", True),
+        (
+            "Why did tofersen's VALOR trial missits primary endpoint?",
+            "Why did tofersen's VALOR trial miss its primary endpoint?",
+            True,
+        ),
+        ("1.6. 1.6. SummarySummary", "1.6. Summary", True),
+        ("SummarySummary", "Summary", True),
+        (
+            "3.5. 3.5. Deaths, permanent ventilation andDeaths, permanent ventilation andwithdrawals",
+            "3.5. Deaths, permanent ventilation and withdrawals",
+            True,
+        ),
+        ("1.6. Summary", "1.7. Summary", False),
+        ("1.6. 1.6. SummarySumm", "1.6. Summary", False),
+        ("1.6. SummarySummary", "1.6. Summary", False),
+        ("Summar", "Summary", False),
+    ],
+)
+def test_a_bookmark_is_told_from_its_heading_as_chromium_mangles_it(title, heading, same):
+    from booktools.pdf import is_chromiums_title
+
+    assert is_chromiums_title(title, heading) is same
+
+
+def test_the_printer_fails_on_a_bookmark_that_is_not_its_heading(reader, tmp_path):
+    from booktools.pdf import PrintFailed, name_bookmarks
+
+    titles = [entry.title for entry in bookmarks(reader)]
+    copy = tmp_path / "book.pdf"
+    shutil.copy(sites.pdf("reader"), copy)
+    with pytest.raises(PrintFailed, match=r"has \d+ bookmarks for \d+ printed headings"):
+        name_bookmarks(copy, titles[1:])
+    with pytest.raises(PrintFailed, match="is not the heading 'The long answer'"):
+        name_bookmarks(copy, [titles[0], "The long answer", *titles[2:]])
+    assert copy.read_bytes() == sites.pdf("reader").read_bytes(), "a refused PDF is left as it was"
+    name_bookmarks(copy, titles)
+    assert copy.read_bytes() == sites.pdf("reader").read_bytes(), "named already: nothing appended"
