@@ -471,8 +471,8 @@ def name_bookmarks(pdf: Path, headings: list[str]) -> None:
     previous = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", printed[-1024:])
     if previous is None:
         raise PrintFailed(f"{pdf} does not end with a cross-reference offset")
-    update, offsets = io.BytesIO(b"\n"), {}
-    update.seek(0, io.SEEK_END)
+    update, offsets = io.BytesIO(), {}
+    update.write(b"\n")
     for number, entry in sorted(renamed.items()):
         offsets[number] = len(printed) + update.tell()
         update.write(f"{number} 0 obj\n".encode())
