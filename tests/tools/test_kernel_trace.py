@@ -123,6 +123,43 @@ def test_build_jobs_setting(monkeypatch):
     assert sphinx_build.default_jobs() == sphinx_build.JOBS_PER_CORE * len(os.sched_getaffinity(0))
 
 
+# A local extension of a one-page book: what the garbage collector is set to in Sphinx's
+# process (while it builds, and at exit, after everything else).
+GC_PROBE = """
+import atexit, gc, json, os
+
+def _seen(app):
+    path = os.path.join(app.srcdir, "gc.json")
+    state = {"threshold": gc.get_threshold()}
+    atexit.register(lambda: open(path, "w").write(json.dumps({**state, "frozen": gc.get_freeze_count()})))
+
+def setup(app):
+    app.connect("builder-inited", _seen)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_sphinx_collects_garbage_rarely_and_exits_with_everything_frozen(tmp_path):
+    import json
+
+    (tmp_path / "_config.yml").write_text(
+        "title: Probe\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  local_extensions:\n    gc_probe: .\n"
+    )
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (tmp_path / "intro.md").write_text("# Probe\n\nOne page.\n")
+    (tmp_path / "gc_probe.py").write_text(GC_PROBE)
+    done = subprocess.run(
+        [sys.executable, "-m", "booktools.sphinx_build", str(tmp_path), "--path-output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    seen = json.loads((tmp_path / "gc.json").read_text())
+    assert tuple(seen["threshold"]) == sphinx_build.GC_THRESHOLDS != (700, 10, 10)
+    # frozen before the interpreter's teardown: its collections walk none of the objects
+    assert seen["frozen"] > 10_000, seen
+
+
 def test_reading_order_balances_sphinxs_chunks():
     import sys
 
