@@ -29,6 +29,7 @@ launcher becomes an ordinary ``ipykernel_launcher``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -138,6 +139,9 @@ def serve(address: str, tally: str) -> dict:
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    # The preloaded modules' 150,000 objects live as long as a kernel: frozen, no kernel's
+    # full collection walks them (about 0.15 s each; 0.6 s of a full build's kernels).
+    gc.freeze()
 
     wakeup_read, wakeup_write = os.pipe()
     os.set_blocking(wakeup_write, False)

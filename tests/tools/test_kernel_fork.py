@@ -96,6 +96,8 @@ def test_a_kernel_is_a_fork_with_the_launchers_environment_and_folder(server, tm
         assert (Path(cwd), probe) == (tmp_path, "from the launcher")
         # the preloaded process forks from one thread only (no thread holds a lock at fork)
         assert len(os.listdir(f"/proc/{server}/task")) == 1
+        # the preloaded objects are frozen: a kernel's full collections skip them
+        assert int(printed(client, "import gc; print(gc.get_freeze_count())")) > 10_000
     finally:
         client.stop_channels()
         manager.shutdown_kernel()
