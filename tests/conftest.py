@@ -60,3 +60,15 @@ def book_root_restored():
         os.environ.pop("VALOR_BOOK_ROOT", None)
     else:
         os.environ["VALOR_BOOK_ROOT"] = before
+
+
+@pytest.fixture
+def ext_path(monkeypatch):
+    """The book's Sphinx extensions (``_ext/``) importable by a test's own small Sphinx
+    project; forgotten afterwards, so that the next project imports them afresh."""
+    from book import ROOT
+
+    monkeypatch.syspath_prepend(str(ROOT / "_ext"))
+    yield
+    for extension in (ROOT / "_ext").glob("*.py"):
+        sys.modules.pop(extension.stem, None)

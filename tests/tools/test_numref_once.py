@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import collections
 import io
-import sys
 from unittest import mock
-
-import pytest
-from book import ROOT
 
 PAGES = {
     "index.rst": "Book\n====\n\n.. toctree::\n\n   a\n   b\n",
@@ -51,13 +47,6 @@ def build(folder, extensions: list[str]) -> tuple[str, collections.Counter]:
         app.cleanup()  # two builds in one process: docutils' node registry restored
     assert not warnings.getvalue(), warnings.getvalue()
     return (app.outdir / "b.html").read_text(encoding="utf-8"), loads
-
-
-@pytest.fixture
-def ext_path(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "_ext"))
-    yield
-    sys.modules.pop("valor_numref", None)
 
 
 def test_numrefs_unpickle_the_target_page_once_and_render_the_same(tmp_path, ext_path):

@@ -13,8 +13,7 @@ import io
 import sys
 from unittest import mock
 
-import pytest
-from book import ROOT, fresh_page
+from book import fresh_page
 
 PAGES = {
     "index.rst": "Book\n====\n\n.. toctree::\n\n   a\n   b\n",
@@ -70,13 +69,6 @@ def sidebar_nav(page) -> str:
     nav = fresh_page(page).select_one("nav.bd-docs-nav")
     assert nav is not None and nav.select("a.reference"), f"{page}: no navigation in the sidebar"
     return str(nav)
-
-
-@pytest.fixture
-def ext_path(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "_ext"))
-    yield
-    sys.modules.pop("valor_sourcenav", None)
 
 
 def test_source_pages_share_each_folders_navigation_which_reads_as_sphinx_builds_it(tmp_path, ext_path):
