@@ -6,7 +6,7 @@ those pages, so the navigation the theme puts in their sidebar marks no page as
 current, and on pages of one folder its relative links are the same: Sphinx's template
 function ``toctree``, which the theme calls, returns the same HTML for each of them.
 It is built once per folder here instead of once per page (about 0.07 s a page; the
-book has 21 source pages in two folders).
+book has 21 source pages in three folders).
 """
 
 from __future__ import annotations
