@@ -6,7 +6,9 @@ notebook's kernel is a fork of it: ready in about 0.1 s instead of 1.5 s. It sta
 Sphinx's main process before the reading processes are forked (they inherit the
 environment), and only when pages are to be read: a build that reads nothing (an
 edition written from another's environment, a no-op) starts nothing. It stops when the
-build finishes or fails.
+build finishes or fails. A build of the reader edition (``booktools/build.py``) starts
+it before Sphinx instead, so that its imports overlap Sphinx's start-up; this then
+finds it running and starts nothing.
 """
 
 from __future__ import annotations

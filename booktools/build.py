@@ -102,9 +102,14 @@ def build_html(
     extra_env: dict | None = None,
     output: str | None = None,
     on_pages_written: Callable[[], object] | None = None,
+    preload_kernels: bool = False,
 ) -> int:
     """Sphinx into ``work/_build/<output>`` (default: the builder's name); its exit code.
-    ``on_pages_written`` is called once Sphinx has written every page."""
+    ``on_pages_written`` is called once Sphinx has written every page. With
+    ``preload_kernels``, the process the kernels fork from (``booktools.kernel_fork``)
+    starts with Sphinx, so that its imports (1.5-2 s) run while Sphinx starts up rather
+    than when the first notebook asks for a kernel; otherwise ``_ext/valor_kernels.py``
+    starts it once pages are to be read."""
     from booktools import kernel_trace
     from valor.data import VALIDATED_ENV
 
@@ -124,6 +129,13 @@ def build_html(
     env.update(extra_env or {})
     log = build_log(work, output or builder)
     work.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as kernels:
+        if preload_kernels:
+            env.update(kernels.enter_context(kernel_fork.serving(work / "_build", env)))
+        return _run_sphinx(cmd, root, env, log, on_pages_written)
+
+
+def _run_sphinx(cmd: list[str], root: Path, env: dict, log: Path, on_pages_written) -> int:
     with (
         subprocess.Popen(
             cmd,
@@ -323,7 +335,11 @@ def _run(root: Path, site: Path, work: Path, overrides: dict | None, output: str
     edition = next((e for e in EDITIONS if output_name(e) == output), "reader")
     packs = PacksAlongside(root, work, new_site, edition)
     config = write_config(root, work, overrides or {})
-    code = build_html(root, work, config, output=output, on_pages_written=packs.start)
+    # the reader edition runs its changed notebooks; an edition written from its environment
+    # reads nothing and starts no kernel
+    code = build_html(
+        root, work, config, output=output, on_pages_written=packs.start, preload_kernels=edition == "reader"
+    )
     if code != 0:
         packs.abandon()
         _forget_incremental_state(work)

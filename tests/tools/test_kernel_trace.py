@@ -123,14 +123,15 @@ def test_build_jobs_setting(monkeypatch):
     assert sphinx_build.default_jobs() == sphinx_build.JOBS_PER_CORE * len(os.sched_getaffinity(0))
 
 
-# A local extension of a one-page book: what the garbage collector is set to in Sphinx's
-# process (while it builds, and at exit, after everything else).
-GC_PROBE = """
+# A local extension of a one-page book: what Sphinx's process sees as it starts building
+# (the garbage collector's thresholds, whether kernels can fork from a preloaded process
+# yet), and, at its exit after everything else, how many objects are frozen.
+PROBE_EXTENSION = """
 import atexit, gc, json, os
 
 def _seen(app):
-    path = os.path.join(app.srcdir, "gc.json")
-    state = {"threshold": gc.get_threshold()}
+    path = os.path.join(app.srcdir, "seen.json")
+    state = {"threshold": gc.get_threshold(), "kernel_server": os.environ.get("VALOR_KERNEL_FORK")}
     atexit.register(lambda: open(path, "w").write(json.dumps({**state, "frozen": gc.get_freeze_count()})))
 
 def setup(app):
@@ -139,25 +140,48 @@ def setup(app):
 """
 
 
-def test_sphinx_collects_garbage_rarely_and_exits_with_everything_frozen(tmp_path):
+def probe_book(root):
+    """A one-page book (no notebook) with the probe extension; returns its root."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text(
+        "title: Probe\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  local_extensions:\n    probe: .\n"
+    )
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (root / "intro.md").write_text("# Probe\n\nOne page.\n")
+    (root / "probe.py").write_text(PROBE_EXTENSION)
+    return root
+
+
+def seen(root) -> dict:
     import json
 
-    (tmp_path / "_config.yml").write_text(
-        "title: Probe\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  local_extensions:\n    gc_probe: .\n"
-    )
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
-    (tmp_path / "intro.md").write_text("# Probe\n\nOne page.\n")
-    (tmp_path / "gc_probe.py").write_text(GC_PROBE)
+    return json.loads((root / "seen.json").read_text())
+
+
+def test_sphinx_collects_garbage_rarely_and_exits_with_everything_frozen(tmp_path):
+    root = probe_book(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-m", "booktools.sphinx_build", str(tmp_path), "--path-output", str(tmp_path)],
+        [sys.executable, "-m", "booktools.sphinx_build", str(root), "--path-output", str(root)],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    seen = json.loads((tmp_path / "gc.json").read_text())
-    assert tuple(seen["threshold"]) == sphinx_build.GC_THRESHOLDS != (700, 10, 10)
+    assert tuple(seen(root)["threshold"]) == sphinx_build.GC_THRESHOLDS != (700, 10, 10)
     # frozen before the interpreter's teardown: its collections walk none of the objects
-    assert seen["frozen"] > 10_000, seen
+    assert seen(root)["frozen"] > 10_000, seen(root)
+
+
+def test_the_reader_edition_starts_the_preloaded_process_before_sphinx(tmp_path, capsys):
+    from booktools import build
+
+    # the reader edition: kernels can fork from the preloaded process as Sphinx starts
+    reader = probe_book(tmp_path / "reader")
+    assert build.build_html(reader, reader / "work", preload_kernels=True) == 0, capsys.readouterr()
+    assert seen(reader)["kernel_server"], "the preloaded process was not running as Sphinx started"
+    # otherwise _ext/valor_kernels.py starts it when pages are to be read (none in this book)
+    other = probe_book(tmp_path / "other")
+    assert build.build_html(other, other / "work") == 0, capsys.readouterr()
+    assert seen(other)["kernel_server"] is None
 
 
 def test_reading_order_balances_sphinxs_chunks():
