@@ -135,7 +135,9 @@ def build_html(
         return _run_sphinx(cmd, root, env, log, on_pages_written)
 
 
-def _run_sphinx(cmd: list[str], root: Path, env: dict, log: Path, on_pages_written) -> int:
+def _run_sphinx(
+    cmd: list[str], root: Path, env: dict, log: Path, on_pages_written: Callable[[], object] | None
+) -> int:
     with (
         subprocess.Popen(
             cmd,

@@ -36,7 +36,8 @@ CONF = (
 
 
 def build(folder, extensions: list[str]) -> tuple[dict[str, str], collections.Counter]:
-    """Build the project with ``extensions``; (page -> its sidebar navigation's HTML, docname -> how often Sphinx built the global toctree for it)."""
+    """Build the project with ``extensions``; (page -> its sidebar navigation's HTML,
+    docname -> how often Sphinx built the global toctree for it)."""
     import sphinx.builders.html
     from sphinx.testing.util import SphinxTestApp
 
