@@ -8,6 +8,7 @@ pages.
 
 from __future__ import annotations
 
+import io
 import re
 
 import matplotlib
@@ -107,6 +108,36 @@ def test_smallest_text_sees_every_visible_text_and_skips_hidden_ones():
     assert style.phone_text_px(fig) == pytest.approx(6 / (5 * 72) * style.PHONE_FIGURE_PX)
 
 
+def draws(fig, action) -> int:
+    """How many times ``action(fig)`` draws ``fig``."""
+    seen = []
+    handler = fig.canvas.mpl_connect("draw_event", seen.append)
+    action(fig)
+    fig.canvas.mpl_disconnect(handler)
+    return len(seen)
+
+
+def legend_inside_and_text_outside():
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 3), layout="constrained")
+    ax.plot([0, 1], label="line")
+    ax.legend(fontsize=7, loc="upper left")
+    outside = ax.annotate("outside", (1.6, 0.5), xycoords="figure fraction", fontsize=5)
+    outside.set_in_layout(False)  # the layout would shrink the axes to reach it
+    return fig
+
+
+def test_svg_draws_no_more_than_saving_and_measures_the_layout_it_saved():
+    """The smallest text is measured on the layout the save made (a legend kept inside
+    counts, a text left outside the figure does not), with no draw of its own: a
+    layout costs as much as the save."""
+    saved = draws(legend_inside_and_text_outside(), lambda f: f.savefig(io.StringIO(), format="svg"))
+    fig = legend_inside_and_text_outside()
+    svg = []
+    assert draws(fig, lambda f: svg.append(style.svg(f))) == saved
+    assert float(style.SMALLEST_TEXT.search(svg[0]).group(1)) == 7 == style.smallest_text(fig)
+    assert svg[0].count("smallest text:") == 1 and "MEASURED" not in svg[0]
+
+
 def test_svg_records_its_smallest_text_and_is_what_glue_shows():
     fig, ax = plt.subplots(figsize=(style.WIDTH, 3))
     ax.set_xlabel("x", fontsize=11)
@@ -114,5 +145,7 @@ def test_svg_records_its_smallest_text_and_is_what_glue_shows():
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert re.search(r'width="360pt"', svg)  # 5 in
     assert float(style.SMALLEST_TEXT.search(svg).group(1)) == style.smallest_text(fig)
-    assert style.SVGFigure(fig)._repr_svg_() == svg
+    again, ax = plt.subplots(figsize=(style.WIDTH, 3))  # the same figure, drawn afresh
+    ax.set_xlabel("x", fontsize=11)
+    assert style.SVGFigure(again)._repr_svg_() == svg
     assert "<dc:date>" not in svg  # the same figure gives the same file
