@@ -55,6 +55,9 @@ class LaggedModel:
     noise_sd: SD of visit-level measurement noise, points.
     effect: fraction by which treatment slows the decline once it acts (0 to 1).
     delay: weeks from the first dose until the slowing begins.
+
+    A parameter may also be an array: the model's values then broadcast against ``weeks``
+    and against one another, so a whole grid of scenarios is computed at once.
     """
 
     mean_slope: float
@@ -64,11 +67,12 @@ class LaggedModel:
     delay: float = 0.0
 
     def __post_init__(self):
-        if self.slope_sd < 0 or self.noise_sd < 0:
+        if np.any(np.asarray(self.slope_sd) < 0) or np.any(np.asarray(self.noise_sd) < 0):
             raise ValueError("slope_sd and noise_sd must not be negative")
-        if not 0 <= self.effect <= 1:
+        effect = np.asarray(self.effect)
+        if not np.all((effect >= 0) & (effect <= 1)):
             raise ValueError(f"effect is a fraction of the slope (0 to 1), got {self.effect}")
-        if self.delay < 0:
+        if np.any(np.asarray(self.delay) < 0):
             raise ValueError(f"delay must not be negative, got {self.delay}")
 
     def __repr__(self) -> str:

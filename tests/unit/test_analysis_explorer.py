@@ -62,8 +62,12 @@ def test_the_smallest_detectable_effect_reaches_the_target_power_exactly(grid, f
                     assert power_here(faster, 1.0, weeks, n, lag) < target
                     continue
                 found += 1
-                assert power_here(faster, effect, weeks, n, lag) == pytest.approx(target, abs=1e-5)
-                assert power_here(faster, effect - 0.01, weeks, n, lag) < target
+                assert power_here(faster, effect, weeks, n, lag) >= target
+                assert power_here(faster, effect - 1e-8, weeks, n, lag) < target  # the smallest
+                points = lagged.expected_difference(
+                    biomarkers.lag_model(faster).with_(effect=effect, delay=lag), [weeks]
+                )[0]
+                assert grid.detectable_points[i, j, k] == pytest.approx(points, rel=1e-12)
     assert 0 < found < grid.detectable.size  # some trials can, some cannot
 
 

@@ -25,6 +25,20 @@ def test_model_checks_name_the_value():
         MODEL.with_(noise_sd=-0.1)
 
 
+def test_array_parameters_broadcast_and_are_checked_element_by_element():
+    effects, delays = np.array([0.0, 0.6, 1.0]), np.array([[0.0], [8.0]])
+    grid = lagged.analytic_power(MODEL.with_(effect=effects, delay=delays), 30, 25, [40], 0.05)
+    assert grid.shape == (2, 3)
+    for i, delay in enumerate(delays[:, 0]):
+        for j, effect in enumerate(effects):
+            one = lagged.analytic_power(MODEL.with_(effect=effect, delay=delay), 30, 25, [40], 0.05)
+            assert grid[i, j] == one[0]
+    with pytest.raises(ValueError, match=r"^effect is a fraction of the slope"):
+        MODEL.with_(effect=np.array([0.2, 1.2]))
+    with pytest.raises(ValueError, match=r"^delay must not be negative"):
+        MODEL.with_(delay=np.array([4.0, -0.5]))
+
+
 def test_model_repr_shows_every_parameter():
     assert repr(MODEL) == "LaggedModel(mean_slope=0.3, slope_sd=0.12, noise_sd=2, effect=0.6, delay=8)"
 

@@ -27,12 +27,10 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from valor import assumptions, deferred, fmt, lagged
+from valor import assumptions, fmt, lagged
 from valor.analysis.biomarkers import lag_model
 from valor.analysis.primary import PrimaryResult
 from valor.analysis.result import Result
-
-optimize = deferred.module("scipy.optimize")
 
 #: Where the page finds its script and style (``html_extra_path`` serves ``_extra/``).
 SCRIPT = "../_static/explorer/explorer.js"
@@ -264,17 +262,38 @@ class Explorer(Result):
         return "\n".join(lines)
 
 
-def _detectable(model, n: int, week: float, target: float, alpha: float) -> tuple[float, float]:
-    """The smallest effect (share of the decline) whose power reaches ``target``, and the
-    expected difference it gives at ``week``; (NaN, NaN) if even the whole decline does not."""
+#: Halvings of the effect's range [0, 1] that find the smallest detectable effect, to
+#: within 1e-9 of the share of the decline (the page shows whole percents).
+BISECTIONS = 30
 
-    def shortfall(effect):
-        return float(lagged.analytic_power(model.with_(effect=effect), n, n, [week], alpha)[0]) - target
 
-    if shortfall(1.0) < 0:
-        return float("nan"), float("nan")
-    effect = optimize.brentq(shortfall, 0.0, 1.0, xtol=1e-6)
-    return effect, float(lagged.expected_difference(model.with_(effect=effect), [week])[0])
+def _grid_power(base, lags, sizes, weeks, effects, alpha: float) -> np.ndarray:
+    """Power of every scenario at once: lags x sizes x weeks x ``effects`` (the model's
+    parameters broadcast, :class:`valor.lagged.LaggedModel`)."""
+    model = base.with_(delay=lags[:, None, None, None], effect=effects)
+    n = sizes[None, :, None, None]
+    return lagged.analytic_power(model, n, n, weeks[None, None, :, None], alpha)
+
+
+def _detectable(base, lags, sizes, weeks, target: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """For every lag x size x week, the smallest effect (share of the decline) whose power
+    reaches ``target``, by bisection of all of them at once (power grows with the effect),
+    and the expected difference it gives at that week; NaN where even the whole decline
+    does not reach it."""
+
+    def power(effect):
+        return _grid_power(base, lags, sizes, weeks, effect[..., None], alpha)[..., 0]
+
+    shape = (len(lags), len(sizes), len(weeks))
+    low, high = np.zeros(shape), np.ones(shape)
+    for _ in range(BISECTIONS):
+        middle = (low + high) / 2
+        reached = power(middle) >= target
+        low, high = np.where(reached, low, middle), np.where(reached, middle, high)
+    effect = np.where(power(np.ones(shape)) >= target, high, np.nan)
+    model = base.with_(delay=lags[:, None, None], effect=np.nan_to_num(effect))
+    points = lagged.expected_difference(model, weeks[None, None, :])
+    return effect, np.where(np.isnan(effect), np.nan, points)
 
 
 def explorer(primary: PrimaryResult) -> Explorer:
@@ -286,18 +305,9 @@ def explorer(primary: PrimaryResult) -> Explorer:
     lags = tuple(assumptions.LAG_DELAYS)
     alpha, target = assumptions.ALPHA, assumptions.TARGET_POWER
     base = lag_model(primary)
-    power = np.empty((len(lags), len(sizes), len(weeks), len(effects)))
-    detectable = np.empty((len(lags), len(sizes), len(weeks)))
-    points = np.empty_like(detectable)
-    for i, lag in enumerate(lags):
-        for j, n in enumerate(sizes):
-            for m, effect in enumerate(effects):
-                model = base.with_(delay=float(lag), effect=float(effect))
-                power[i, j, :, m] = lagged.analytic_power(model, n, n, list(weeks), alpha)
-            for k, week in enumerate(weeks):
-                detectable[i, j, k], points[i, j, k] = _detectable(
-                    base.with_(delay=float(lag)), n, week, target, alpha
-                )
+    grid = [np.asarray(values, float) for values in (lags, sizes, weeks)]
+    power = _grid_power(base, *grid, np.asarray(effects, float), alpha)
+    detectable, points = _detectable(base, *grid, target, alpha)
     default = {
         "effect": assumptions.BENCHMARK_SLOWING,
         "weeks": primary.week,
