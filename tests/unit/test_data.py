@@ -86,8 +86,9 @@ def test_row_and_value_find_exactly_one_row():
 
 
 def test_row_ignores_missing_values_in_the_condition():
-    frame = pd.DataFrame({"a": pd.array([1, None], "Int64"), "b": ["x", "y"]})
-    assert data.row(frame, a=1)["b"] == "x"
+    frame = pd.DataFrame({"a": pd.array([None, 1], "Int64"), "b": ["x", "y"]}, index=[10, 20])
+    found = data.row(frame, a=1)
+    assert found["b"] == "y" and found.name == 20  # the frame's own row, with its label
 
 
 def test_parameter_reads_a_parameter_table():
