@@ -19,7 +19,7 @@ caption and ``:name:``, around a ``glue:md`` directive showing the table glued b
 from __future__ import annotations
 
 _glued: dict[str, str] = {}  # key -> text or Markdown glued in this kernel
-_figures: dict = {}  # key -> figure glued in this kernel, for show_figure
+_figures: dict = {}  # key -> the SVG glued in this kernel, for show_figure
 
 
 def _glue(key: str, value) -> None:
@@ -78,14 +78,16 @@ def glue_figure(key: str, fig) -> None:
 
     from valor import style
 
-    _glue(key, style.SVGFigure(fig))
-    _figures[key] = fig
+    drawn = style.SVGFigure(fig)
+    _glue(key, drawn)
+    _figures[key] = drawn
     plt.close(fig)
 
 
 def show_figure(key: str) -> None:
     """Show a figure glued in this kernel as an ordinary output (the notebook packs' cells
-    in place of ``glue:figure`` directives)."""
+    in place of ``glue:figure`` directives): the very SVG the book shows, not drawn again
+    (as a PNG, the 20 figures took 3 s more to run)."""
     from IPython.display import display
 
     if key not in _figures:

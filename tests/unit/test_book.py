@@ -36,6 +36,27 @@ def test_glue_texts_prefixes_and_picks_keys(monkeypatch):
         book.glue_texts({"a": "1"}, "x_", "a d")
 
 
+def test_show_figure_shows_the_svg_that_was_glued(monkeypatch):
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    from valor import style
+
+    glued, shown = {}, []
+    monkeypatch.setattr(book, "_figures", {})
+    monkeypatch.setattr(book, "_glue", lambda key, value: glued.setdefault(key, value))
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    fig, ax = plt.subplots(figsize=(style.WIDTH, 3))
+    ax.set_xlabel("weeks")
+    book.glue_figure("fig_x_test", fig)
+    assert not plt.fignum_exists(fig.number)  # closed: shown only where the page puts it
+    book.show_figure("fig_x_test")
+    assert shown == [glued["fig_x_test"]]
+    assert shown[0]._repr_svg_().lstrip().startswith("<?xml") and style.SMALLEST_TEXT.search(shown[0].text)
+    with pytest.raises(KeyError, match="no figure glued under that name"):
+        book.show_figure("fig_x_other")
+
+
 def test_markdown_table_escapes_pipes_and_joins_lines():
     text = book.markdown_table([{"a": "x | y", "b": "two\nlines"}])
     assert text.splitlines() == ["| a | b |", "|---|---|", "| x \\| y | two lines |"]
