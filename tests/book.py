@@ -16,9 +16,21 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
     """Every document listed in _toc.yml, in reading order (read by sphinx-external-toc, as the build does)."""
+    toc = root / "_toc.yml"
+    return list(_toc_docnames(str(toc), *_stamp(toc)))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What says a file changed, for the caches below (a test may edit a copy's files)."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _toc_docnames(toc: str, *stamp) -> tuple[str, ...]:
     from sphinx_external_toc.parsing import parse_toc_yaml
 
-    site_map = parse_toc_yaml(root / "_toc.yml")
+    site_map = parse_toc_yaml(toc)
 
     def walk(docname: str) -> list[str]:
         found = [docname]
@@ -28,13 +40,20 @@ def toc_docnames(root: Path = ROOT) -> list[str]:
                     found += walk(item)
         return found
 
-    return walk(site_map.root.docname)
+    return tuple(walk(site_map.root.docname))
 
 
 def is_notebook(path: Path) -> bool:
+    """A MyST notebook, as myst-nb tells it (read once per file version: the unit tests
+    asked about 1,600 times, 1 s of YAML parsing)."""
+    return path.suffix == ".md" and _is_notebook(str(path), *_stamp(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_notebook(path: str, *stamp) -> bool:
     from myst_nb.core.read import is_myst_markdown_notebook
 
-    return path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+    return is_myst_markdown_notebook(Path(path).read_text(encoding="utf-8"))
 
 
 def notebook_docnames(root: Path = ROOT) -> list[str]:
@@ -60,8 +79,7 @@ def parsed_page(path: Path):
     """The HTML page at ``path`` parsed once per test process and shared: read it, never
     change it (``fresh_page`` gives a copy to change). html.parser takes about 40 ms a
     page, and the site tests read the same pages over 500 times."""
-    stat = path.stat()
-    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+    return _parsed(str(path), *_stamp(path))
 
 
 def fresh_page(path: Path):
@@ -72,7 +90,7 @@ def fresh_page(path: Path):
 
 
 @functools.lru_cache(maxsize=128)
-def _parsed(path: str, mtime_ns: int, size: int):
+def _parsed(path: str, *stamp):
     return fresh_page(Path(path))
 
 

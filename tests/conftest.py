@@ -1,3 +1,4 @@
+import gc
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,14 @@ def start_rank(nodeid: str) -> int:
 
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: start_rank(item.nodeid))  # stable: the order within a module stays
+
+
+def pytest_unconfigure(config):
+    """Everything frozen before the process exits, so that no garbage collection walks the
+    heap again while the interpreter tears it down: each xdist worker of `make test-fast`
+    then ended in 0.1 s instead of 1.0-1.1 s (as booktools.sphinx_build.exit_quickly does
+    for Sphinx)."""
+    gc.freeze()
 
 
 def pytest_addoption(parser):

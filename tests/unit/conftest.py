@@ -1,14 +1,33 @@
-"""Fixtures shared by the unit tests: the primary table and the faster stratum's result, and
-every figure closed after each test."""
+"""Fixtures shared by the unit tests: the book's tables validated once, the primary table and
+the faster stratum's result, and every figure closed after each test."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
 
 from valor import data
 from valor.analysis import primary
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tables_validated_once(tmp_path_factory):
+    """Every table of the book validated once per test process, as a build does for its
+    kernels: ``data.load`` then reads a table exactly as validated without validating it
+    again (pandera took about a third of the unit tests' time). A table a test changes has
+    another validation key and is validated as before; tests/tools/test_validated_tables.py
+    checks that a read without validation returns what validation returns."""
+    folder = tmp_path_factory.mktemp("validated-tables")
+    assert data.validate_all(remember=folder) == []
+    before = os.environ.get(data.VALIDATED_ENV)
+    os.environ[data.VALIDATED_ENV] = str(folder)
+    yield
+    if before is None:
+        os.environ.pop(data.VALIDATED_ENV, None)
+    else:
+        os.environ[data.VALIDATED_ENV] = before
 
 
 @pytest.fixture(scope="session")
