@@ -3,7 +3,6 @@ the faster stratum's result, and every figure closed after each test."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
@@ -21,13 +20,9 @@ def tables_validated_once(tmp_path_factory):
     checks that a read without validation returns what validation returns."""
     folder = tmp_path_factory.mktemp("validated-tables")
     assert data.validate_all(remember=folder) == []
-    before = os.environ.get(data.VALIDATED_ENV)
-    os.environ[data.VALIDATED_ENV] = str(folder)
-    yield
-    if before is None:
-        os.environ.pop(data.VALIDATED_ENV, None)
-    else:
-        os.environ[data.VALIDATED_ENV] = before
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(data.VALIDATED_ENV, str(folder))
+        yield
 
 
 @pytest.fixture(scope="session")
