@@ -129,20 +129,25 @@ def test_only_what_changed_re_executes(built):
     assert build(root) == set(), "a no-op rebuild executes nothing"
     student = build_student_edition(root)
 
-    # one build for both edits that must re-execute nothing (a build costs seconds)
+    # One build for the edits that must re-execute nothing and the one that must re-execute
+    # one chapter (a build here costs 7-25 s): an edit that wrongly re-executed would add
+    # chapters beyond that one (every kernel imports valor/__init__.py; eleven read the table).
+    # - the machinery, and a science module no kernel imported, are no input;
     for module in sorted((root / "booktools").glob("*.py")) + sorted((root / "_ext").glob("*.py")):
         append(module)
     append(root / "valor" / "_probe" / "unused.py")
-    assert build(root) == set(), "the machinery, and a science module no kernel imported, are no input"
-
-    # saved unchanged (or an edit undone): a table eleven chapters read, and a module
-    # every kernel imports; content stamps, not modification times, decide (the package's
-    # __init__, which the API reference does not document: Sphinx re-reads that page,
-    # 3-4 s, when a module it documents is newer than the page)
+    # - saved unchanged (or an edit undone): a table eleven chapters read, and a module every
+    #   kernel imports; content stamps, not modification times, decide (the package's
+    #   __init__, which the API reference does not document: Sphinx re-reads that page,
+    #   3-4 s, when a module it documents is newer than the page);
     for unchanged in (root / "data" / "alsfrs_week28.csv", root / "valor" / "__init__.py"):
         unchanged.write_bytes(unchanged.read_bytes())
+    # - a module one chapter's kernel imported only through another module.
     append(root / "valor" / "_probe" / "leaf.py")
-    assert build(root) == {PROBE_CHAPTER}, "only the chapter whose kernel imported it (through `used`)"
+    assert build(root) == {PROBE_CHAPTER}, (
+        "only the chapter whose kernel imported leaf.py (through `used`): not the machinery, "
+        "not a module no kernel imported, not a file saved unchanged"
+    )
     assert packs_started_once_every_page_was_written(root)
 
     # a table five chapters read (the week-28 table has eleven readers: minutes more)
