@@ -44,12 +44,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valor import assumptions, data, deferred, fmt
+from valor import assumptions, data, deferred, fmt, stats
 from valor.analysis import primary
 from valor.analysis.result import Result
 
 optimize = deferred.module("scipy.optimize")
-_st = deferred.module("scipy.stats")
 
 STRATA = ("faster", "slower")
 ARMS = ("tofersen", "placebo")
@@ -219,7 +218,9 @@ def event_threshold(t: Targets, arm: str, share: float) -> float:
             m = (-t.change[s, arm] / t.week - mean) / spread
             v = (1 - noise_share) * (t.sd[s] / t.week / spread) ** 2
             total += (
-                t.n[s, arm] / t.n_arm(arm) * _st.norm.cdf((rho * m - c) / np.sqrt(1 - rho**2 + rho**2 * v))
+                t.n[s, arm]
+                / t.n_arm(arm)
+                * stats.normal_cdf((rho * m - c) / np.sqrt(1 - rho**2 + rho**2 * v))
             )
         return total
 
@@ -228,8 +229,8 @@ def event_threshold(t: Targets, arm: str, share: float) -> float:
 
 def _truncated_normal(rng, mean, sd, low, high):
     """Draws from N(mean, sd) truncated to [low, high] (arrays), by inverting the CDF."""
-    a, b = _st.norm.cdf((low - mean) / sd), _st.norm.cdf((high - mean) / sd)
-    return mean + sd * _st.norm.ppf(a + rng.uniform(size=np.shape(low)) * (b - a))
+    a, b = stats.normal_cdf((low - mean) / sd), stats.normal_cdf((high - mean) / sd)
+    return mean + sd * stats.normal_ppf(a + rng.uniform(size=np.shape(low)) * (b - a))
 
 
 def _courses(rng, t: Targets, cell: np.ndarray, cells: list, weeks: np.ndarray):

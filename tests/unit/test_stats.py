@@ -334,3 +334,34 @@ def test_joint_rank_input_checks():
         stats.joint_rank_scores([True, False], [np.nan, np.nan], [np.nan, 1.0])
     with pytest.raises(ValueError):  # one arm empty
         stats.joint_rank_test([False, False], [np.nan, np.nan], [1.0, 2.0], np.array([True, True]))
+
+
+# -- the standard normal, without scipy.stats -----------------------------------------
+
+
+def test_the_normal_functions_equal_scipy_stats_norm_to_the_last_bit():
+    x = np.array([-np.inf, -40.0, -8.3, -1.959963984540054, -0.5, 0.0, 1e-12, 0.7, 3.2, 38.5, np.inf, np.nan])
+    q = np.array([0.0, 1e-300, 1e-9, 0.025, 0.2, 0.5, 0.8, 0.975, 1 - 1e-12, 1.0, np.nan])
+    for ours, theirs, at in (
+        (stats.normal_cdf, st.norm.cdf, x),
+        (stats.normal_sf, st.norm.sf, x),
+        (stats.normal_ppf, st.norm.ppf, q),
+    ):
+        np.testing.assert_array_equal(ours(at), theirs(at))
+        assert ours(at[3]) == theirs(at[3]) and np.ndim(ours(at[3])) == 0
+    assert stats.normal_ppf(0.975) == pytest.approx(1.959963984540054, abs=1e-15)
+    assert stats.normal_sf(1.959963984540054) == pytest.approx(0.025, abs=1e-15)
+
+
+def test_the_normal_statistics_load_no_scipy_stats():
+    # scipy.stats stands in sys.modules from the start, deferred (valor.deferred): its
+    # submodules say whether it was loaded
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, valor.stats as s; s.z_crit(); s.p_from_ci(0.5, 0.1, 0.9); s.power_z(1, 0.5); "
+        "s.critical_difference(0.4); print('scipy.stats._continuous_distns' in sys.modules, 'scipy.special._ufuncs' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
