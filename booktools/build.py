@@ -177,7 +177,10 @@ class PacksAlongside:
     def _publish(self) -> list[Path]:
         executed = self.work / "_build" / "jupyter_execute"
         # the version read here: one that cannot be read fails the build as a pack does
-        return pack.publish(self.root, executed, self.site, self.edition, pack.book_version(self.root))
+        version = pack.book_version(self.root)
+        return pack.publish(
+            self.root, executed, self.site, self.edition, version, validated_tables(self.work)
+        )
 
     def result(self) -> list[Path]:
         """The packs written (started now if Sphinx never said its pages were written)."""

@@ -12,7 +12,10 @@ and the rule broken. ``python -m valor.data`` validates every table.
 A book build validates every table once, before any notebook runs, and gives its
 kernels the folder where it noted what it validated (``$VALOR_VALIDATED_TABLES``):
 a table whose content, manifest entry, sources and validation code are exactly as
-validated is then read without validating it again (nor importing pandera).
+validated is then read without validating it again (nor importing pandera). A notebook
+pack carries the same notes beside its data (``data/.validated/``, written by
+``booktools.pack``), so a student's kernels skip validating the tables as shipped and
+validate any table the student changes.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ CONFIDENCE_LEVELS = ("high", "medium", "low")
 TYPES = {"str": "string", "int": "Int64", "float": "Float64"}
 MAX_REPORTED = 8
 VALIDATED_ENV = "VALOR_VALIDATED_TABLES"  # set by the book build for its kernels
+VALIDATED_BESIDE_DATA = ".validated"  # in a notebook pack's data/: the build's notes
 
 
 class DataError(Exception):
@@ -331,8 +335,15 @@ def validation_key(spec: dict, text: str) -> str:
 
 
 def _validated_before(key: str) -> bool:
-    folder = os.environ.get(VALIDATED_ENV)
-    return bool(folder) and (Path(folder) / key).is_file()
+    folders = (os.environ.get(VALIDATED_ENV), paths.data_dir() / VALIDATED_BESIDE_DATA)
+    return any(folder and (Path(folder) / key).is_file() for folder in folders)
+
+
+def table_key(name: str) -> str:
+    """The validation key of table ``name`` as its file stands now (nothing validated)."""
+    spec = table_spec(name)
+    path = paths.data_dir() / spec["file"]
+    return validation_key(spec, _read_text(path, _rel(path)))
 
 
 def load(name: str) -> pd.DataFrame:

@@ -38,7 +38,12 @@ from booktools import pack, release
 
 GOLDEN = ROOT / "tests" / "golden"
 MARKER = "VALOR-GLUED:"
-PRINT_GLUED = f'import json, valor.book\nprint("{MARKER}" + json.dumps(valor.book.glued()))'
+# what the kernel glued, and whether it imported pandera (every table as shipped is read
+# without validating it again: data/.validated/, booktools.pack.validated_keys)
+PRINT_GLUED = (
+    "import json, sys, valor.book\n"
+    f'print("{MARKER}" + json.dumps({{"glued": valor.book.glued(), "pandera": "pandera" in sys.modules}}))'
+)
 RAW_MYST = re.compile(r"\{[a-z][a-z:-]*\}`|^\s*(```|:::)\s*\{[a-z]", re.M)
 UV = Path(sys.executable).parent / "uv"
 EDITIONS = ("reader", "student")
@@ -202,7 +207,9 @@ def test_every_notebook_runs_in_a_fresh_venv_and_matches_golden(ran, packs, edit
             o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("name") == "stdout"
         )
         assert MARKER in printed, f"{name}: the probe cell printed nothing"
-        glued = json.loads(printed.split(MARKER, 1)[1])
+        probe = json.loads(printed.split(MARKER, 1)[1])
+        glued = probe["glued"]
+        assert probe["pandera"] is False, f"{name}: a table as shipped was validated again"
         chapter = name.split("_", 1)[1].removesuffix(".ipynb")
         golden = json.loads((GOLDEN / f"{chapter}.json").read_text(encoding="utf-8"))
         expected = {k: v for k, v in golden.items() if v != "<figure>" and k in glued}

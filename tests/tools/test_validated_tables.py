@@ -66,3 +66,28 @@ def test_without_the_builds_folder_every_load_validates(validated, monkeypatch):
 
 def test_root_is_untouched():
     assert not (ROOT / "validated").exists()
+
+
+def test_a_pack_trusts_the_notes_beside_its_data_only_for_tables_as_they_were(validated, monkeypatch):
+    """A notebook pack ships the build's notes in data/.validated/ (booktools.pack): its
+    kernels read the tables as shipped without pandera, and validate a table changed since."""
+    from booktools import pack
+
+    root, folder = validated
+    beside = root / "data" / data.VALIDATED_BESIDE_DATA
+    beside.mkdir()
+    keys = pack.validated_keys(folder)
+    assert len(keys) == len(data.table_names()) == len(set(keys))
+    for key in keys:
+        (beside / key).touch()
+    code = "import sys; from valor import data; data.load('enrolment'); print('pandera' in sys.modules)"
+    env = {"PATH": "/usr/bin:/bin"}  # no $VALOR_VALIDATED_TABLES: the pack's own notes
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert (run.returncode, run.stdout.strip()) == (0, "False"), run.stderr
+
+    monkeypatch.delenv(data.VALIDATED_ENV, raising=False)
+    path = root / "data" / "enrolment.csv"
+    path.write_text(path.read_text().replace("slower,placebo,15", "slower,placebo,-15"))
+    assert data.table_key("enrolment") not in pack.validated_keys(folder), "a changed table is not noted"
+    with pytest.raises(data.DataError, match="must be ≥ 0"):
+        data.load("enrolment")
