@@ -321,8 +321,8 @@ def docname_of(href: str) -> str:
 
 @pytest.fixture(scope="module")
 def searched(site) -> dict[str, list[str]]:
-    """What the search page lists for each of SEARCHES, searched side by side (one page
-    each, one after the other: 7 s)."""
+    """What the search page lists for each of SEARCHES, their pages loaded side by side
+    (one after the other, a page per test, took 9 s; side by side 7-8 s)."""
     return search_all(site, sorted(SEARCHES))
 
 
