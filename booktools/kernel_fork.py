@@ -49,6 +49,9 @@ PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "matplotlib.pyplot", "scipy
 # jupyter_client's signals to a kernel (interrupt, terminate, ...) that the launcher passes on.
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 MESSAGE_MAX = 1 << 20
+# The kernels' provisioner (booktools.kernel_ipc, by its entry point in pyproject.toml;
+# not imported here: the launcher imports nothing heavy).
+PROVISIONER = "valor-ipc-provisioner"
 
 
 def kernelspec_dir(work: Path) -> Path:
@@ -60,7 +63,8 @@ def kernelspec_dir(work: Path) -> Path:
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "interrupt_mode": "signal",
-        "metadata": {"debugger": True},
+        # kernels over Unix sockets, not TCP ports that another process may take first
+        "metadata": {"debugger": True, "kernel_provisioner": {"provisioner_name": PROVISIONER}},
     }
     path = folder / "kernels" / "python3" / "kernel.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,11 +4,14 @@ drives them: through jupyter_client's KernelManager and the build's kernelspec."
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from unittest import mock
@@ -16,9 +19,10 @@ from unittest import mock
 import pytest
 from jupyter_client.manager import KernelManager
 
-from booktools import kernel_fork
+from booktools import kernel_fork, kernel_ipc
 
 ROOT = Path(__file__).resolve().parents[2]
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 # what a kernel has imported before its first cell, its parent, itself, its folder, its environment
 PROBE = (
     "import os, sys; print(','.join(m for m in ('pandas', 'scipy.stats', 'valor') if m in sys.modules), "
@@ -102,6 +106,35 @@ def test_a_kernel_is_a_fork_with_the_launchers_environment_and_folder(server, tm
         client.stop_channels()
         manager.shutdown_kernel()
     assert gone(int(pid))
+
+
+def test_a_kernel_talks_over_unix_sockets_and_leaves_none_behind(server, tmp_path):
+    """No TCP ports chosen by one process and bound by another (booktools/kernel_ipc.py)."""
+    manager, client = started(tmp_path)
+    try:
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc", info
+        names = [f"{info['ip']}-{info[f'{channel}_port']}" for channel in CHANNELS]
+        assert len(set(names)) == len(CHANNELS)
+        assert all(stat.S_ISSOCK(os.stat(name).st_mode) for name in names), names
+        assert json.loads(Path(manager.connection_file).read_text())["transport"] == "ipc"
+        assert printed(client, "print(6 * 7)") == "42"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel()
+    assert not [name for name in names if os.path.exists(name)]
+    assert not os.path.exists(manager.connection_file)
+
+
+def test_a_socket_path_too_long_for_linux_goes_to_the_temporary_folder():
+    short = "/tmp/kernel-1.json"
+    assert kernel_ipc.socket_prefix(short) == "/tmp/kernel-1-ipc"
+    deep = "/" + "d" * 120 + "/kernel-1.json"
+    moved = {kernel_ipc.socket_prefix(deep) for _ in range(2)}
+    assert len(moved) == 2, "each kernel a name of its own"
+    for prefix in moved:
+        assert prefix.startswith(tempfile.gettempdir() + "/valor-kernel-")
+        assert len(f"{prefix}-99") <= 107  # sockaddr_un.sun_path, its NUL left out
 
 
 def test_an_interrupt_reaches_the_kernel_and_a_shutdown_ends_it(server, tmp_path):
