@@ -9,7 +9,9 @@ so these tests do not lean on the code that removes them.
 from __future__ import annotations
 
 import functools
+import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -23,13 +25,33 @@ NOTEBOOKS = notebook_docnames()
 FOR_INSTRUCTORS = ("chapters/instructor_guide", "chapters/answer_key")
 
 
+# A page's markup, for text_of: comments, scripts and styles whole, then every other tag.
+MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|<!\[CDATA\[.*?\]\]>|<[^>]*>", re.S | re.I)
+
+
+def words(text: str) -> str:
+    """``text`` with each run of white space as one space: the leak checks compare words."""
+    return " ".join(text.split())
+
+
+def text_of(page_html: str) -> str:
+    """The words of an HTML page's text, as BeautifulSoup's get_text gives them (tested
+    below) without building the page's tree: 0.04 s a site instead of 3.7 s."""
+    return words(html.unescape(MARKUP.sub("", page_html)))
+
+
 def site_texts(site: Path):
-    """(path, text) for every text file a reader of ``site`` can fetch."""
+    """(path, its words) for every text file a reader of ``site`` can fetch."""
+    for path, text in _site_texts(site):
+        yield path, words(text)
+
+
+def _site_texts(site: Path):
     for path in sorted(site.rglob("*")):
         if not path.is_file():
             continue
         if path.suffix == ".html":
-            yield path, parsed_page(path).get_text("")
+            yield path, text_of(path.read_text(encoding="utf-8"))
         elif path.suffix == ".ipynb":
             nb = json.loads(path.read_text(encoding="utf-8"))
             parts = ["".join(c.get("source", "")) for c in nb["cells"]]
@@ -112,7 +134,7 @@ def distinctive(reader: Path, docname: str, phrase: str, texts) -> bool:
     the solution blocks."""
     if phrase in text_outside_solutions(reader / f"{docname}.html"):
         return False
-    return not any(phrase in text for rel, text in texts if rel not in own_files(docname))
+    return not any(words(phrase) in text for rel, text in texts if rel not in own_files(docname))
 
 
 def test_student_edition_holds_no_solution(reader, student):
@@ -128,12 +150,28 @@ def test_student_edition_holds_no_solution(reader, student):
         f"{path.relative_to(student)}: {phrase!r} (a solution in {doc})"
         for path, text in site_texts(student)
         for doc, phrase in phrases
-        if phrase in text
+        if words(phrase) in text
     ]
     assert not leaks, "solutions in the student edition:\n  " + "\n  ".join(leaks)
     for docname in NOTEBOOKS:
         page = parsed_page(student / f"{docname}.html")
         assert not page.select("div.solution"), f"{docname}: a solution block in the student edition"
+
+
+def test_page_text_reads_as_beautifulsoup_does(reader):
+    """text_of against BeautifulSoup on pages with solutions, code, math, tables and
+    scripts (the student edition's leak check reads every page with text_of)."""
+    pages = [reader / f"{d}.html" for d in ("chapters/why_it_missed", "chapters/api", "search")]
+    for page in pages:
+        assert text_of(page.read_text(encoding="utf-8")) == words(fresh_page(page).get_text(""))
+    tricky = "<p>a&lt;b &amp; c<!-- x > y --></p><script>var s = '</p>';</script><style>p{}</style><b>d</b>"
+    assert text_of(tricky) == words(fresh_page_of(tricky).get_text("")) == "a<b & cd"
+
+
+def fresh_page_of(markup: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(markup, "html.parser")
 
 
 def test_student_edition_holds_every_exercise(reader, student):
