@@ -523,31 +523,47 @@ def print_with_page_numbers(tab, pdf: Path, targets: list[str]) -> None:
         )
 
 
-def print_pdf(site: Path, page: str, out: Path, book: FrontMatter) -> int:
+def print_pdf(site: Path, page: str, out: Path, book: FrontMatter, chromium=None) -> int:
     """Print ``site/page`` (a single-page build) to ``out``; returns the page count.
-    Raises PrintFailed, leaving ``out`` as it was, when anything is missing."""
-    from playwright.sync_api import sync_playwright
+    Raises PrintFailed, leaving ``out`` as it was, when anything is missing.
+    ``chromium``: a browser already launched, to print in a context of its own (the
+    tests' small pages share one); by default one is launched for the print."""
     from pypdf import PdfReader
 
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
     try:
-        with browser.serve(site) as base, sync_playwright() as playwright:
-            chromium = browser.launch(playwright)
+        with browser.serve(site) as base, _launched_unless_given(chromium) as instance:
+            blocked: list[str] = []
+            context = browser.offline_context(instance, blocked)
             try:
-                blocked: list[str] = []
-                tab = browser.offline_context(chromium, blocked).new_page()
+                tab = context.new_page()
                 watch = load_for_print(tab, f"{base}/{page}", base, blocked)
                 print_with_page_numbers(tab, partial, prepare_for_paper(tab, book))
                 watch.check(f"printing {base}/{page}")
             finally:
-                chromium.close()
+                context.close()
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     count = len(PdfReader(partial).pages)
     os.replace(partial, out)
     return count
+
+
+@contextlib.contextmanager
+def _launched_unless_given(chromium):
+    if chromium is not None:
+        yield chromium
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = browser.launch(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def printed_from(pdf: Path) -> Path:

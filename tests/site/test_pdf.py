@@ -315,10 +315,24 @@ MATHJAX = (
 )
 
 
-def print_small_page(tmp_path: Path, head: str = "", body: str = "", mathjax: bool = False) -> Path:
+@pytest.fixture(scope="module")
+def printer():
+    """One chromium for the small pages' prints (each in a context of its own): launching
+    one per print took about 1 s each."""
+    sites.require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from booktools import browser
+
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def print_small_page(tmp_path: Path, printer, head: str = "", body: str = "", mathjax: bool = False) -> Path:
     from booktools import pdf
 
-    sites.require_chromium()
     site = tmp_path / "site"
     (site / "chapters").mkdir(parents=True)
     (site / "chapters" / "page.html").write_text(PAGE.format(head=head, body=body), encoding="utf-8")
@@ -332,14 +346,18 @@ def print_small_page(tmp_path: Path, head: str = "", body: str = "", mathjax: bo
         parts=[{"caption": None, "docnames": ["chapters/page"]}],
     )
     out = tmp_path / "small.pdf"
-    pdf.print_pdf(site, "chapters/page.html", out, book)
+    pdf.print_pdf(site, "chapters/page.html", out, book, printer)
     return out
 
 
-def test_the_printer_typesets_math_and_resolves_links_from_the_site_root(tmp_path):
+def test_the_printer_typesets_math_and_resolves_links_from_the_site_root(tmp_path, printer):
     # Like Sphinx's single page, the page sits in chapters/ but links from the site's root.
     out = print_small_page(
-        tmp_path, head=MATHJAX, body=r'<span class="math">\(\frac{a}{b} + z_{0.975}\)</span>', mathjax=True
+        tmp_path,
+        printer,
+        head=MATHJAX,
+        body=r'<span class="math">\(\frac{a}{b} + z_{0.975}\)</span>',
+        mathjax=True,
     )
     reader = PdfReader(out)
     text = normal(" ".join(page.extract_text() for page in reader.pages))
@@ -347,51 +365,53 @@ def test_the_printer_typesets_math_and_resolves_links_from_the_site_root(tmp_pat
     assert not RAW_TEX.search(text), text
 
 
-def test_the_printer_fails_on_a_failed_request(tmp_path):
+def test_the_printer_fails_on_a_failed_request(tmp_path, printer):
     from booktools.pdf import PrintFailed
 
     with pytest.raises(PrintFailed, match=r"missing\.css: HTTP 404"):
-        print_small_page(tmp_path, head='<link rel="stylesheet" href="_static/missing.css">')
+        print_small_page(tmp_path, printer, head='<link rel="stylesheet" href="_static/missing.css">')
     assert not (tmp_path / "small.pdf").exists()
 
 
-def test_the_printer_fails_when_mathjax_is_missing(tmp_path):
+def test_the_printer_fails_when_mathjax_is_missing(tmp_path, printer):
     from booktools.pdf import PrintFailed
 
     with pytest.raises(PrintFailed, match=r"MathJax: not loaded, so 1 formula"):
-        print_small_page(tmp_path, body=r'<span class="math">\(x^2\)</span>')
+        print_small_page(tmp_path, printer, body=r'<span class="math">\(x^2\)</span>')
 
 
 @pytest.mark.parametrize(
     "tex, why", [(r"x^2^3", "Double exponent"), (r"\nosuchmacro{x}", r"unknown macro \\nosuchmacro")]
 )
-def test_the_printer_fails_on_a_formula_mathjax_cannot_typeset(tmp_path, tex, why):
+def test_the_printer_fails_on_a_formula_mathjax_cannot_typeset(tmp_path, tex, why, printer):
     from booktools.pdf import PrintFailed
 
     with pytest.raises(PrintFailed, match=why):
-        print_small_page(tmp_path, head=MATHJAX, body=rf'<span class="math">\({tex}\)</span>', mathjax=True)
+        print_small_page(
+            tmp_path, printer, head=MATHJAX, body=rf'<span class="math">\({tex}\)</span>', mathjax=True
+        )
 
 
-def test_the_printer_fails_on_a_script_error(tmp_path):
+def test_the_printer_fails_on_a_script_error(tmp_path, printer):
     from booktools.pdf import PrintFailed
 
     with pytest.raises(PrintFailed, match=r"script error: .*boom"):
-        print_small_page(tmp_path, head='<script>throw new Error("boom")</script>')
+        print_small_page(tmp_path, printer, head='<script>throw new Error("boom")</script>')
 
 
-def test_the_printer_fails_on_a_character_no_font_has(tmp_path):
+def test_the_printer_fails_on_a_character_no_font_has(tmp_path, printer):
     from booktools.pdf import PrintFailed
 
     # U+10FFFD: a private-use character, in no installed font.
     with pytest.raises(PrintFailed, match=r"characters printed as empty boxes on page\(s\) \[3\]"):
-        print_small_page(tmp_path, body="<p>Unprintable: \U0010fffd</p>")
+        print_small_page(tmp_path, printer, body="<p>Unprintable: \U0010fffd</p>")
 
 
-def test_the_printer_fails_on_a_web_page_control_that_would_print(tmp_path):
+def test_the_printer_fails_on_a_web_page_control_that_would_print(tmp_path, printer):
     from booktools.pdf import PrintFailed
 
     with pytest.raises(PrintFailed, match=r"web-page controls would print: .*Download"):
-        print_small_page(tmp_path, body="<button>Download</button>")
+        print_small_page(tmp_path, printer, body="<button>Download</button>")
 
 
 @pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.fail.Exception)])
