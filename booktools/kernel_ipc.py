@@ -4,9 +4,9 @@ Over TCP, jupyter_client chooses a kernel's five ports by binding and releasing 
 the kernel binds them a moment later. In between, any other process may take one
 (jupyter/jupyter_client#487, open): the kernel dies with "Address already in use" and the
 build fails with "Kernel didn't respond in 60 seconds". A test run starts hundreds of
-kernels from two workers, beside browsers and web servers, and lost that race in about one
-run in fifteen. Over IPC a kernel's sockets are files named after its own connection file,
-so there is nothing to race for.
+kernels from two workers, beside browsers and web servers: `make test` failed so twice
+in three sessions' runs. Over IPC a kernel's sockets are files named after its own
+connection file, so there is nothing to race for.
 
 The build's kernelspec (``booktools.kernel_fork.kernelspec_dir``) names the provisioner
 (``kernel_fork.PROVISIONER``); jupyter_client finds it by that name among the entry points
