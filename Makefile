@@ -41,21 +41,19 @@ help:
 	@echo "make release    build the current version (reader and student editions) into site/<version>/"
 
 # The venv, with uv (pinned above) to install the locked packages. The venv gets no pip of
-# its own (4 s): the machine's pip installs uv into it; without one, ensurepip's pip does.
+# its own (4 s): the machine's pip installs uv into it (pip >= 22.3: --python); without
+# one, or with an older one, ensurepip's pip does.
 NEED_VENV := install python3-venv (Debian: sudo apt-get install python3-venv)
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	@$(PYTHON) -m venv --without-pip $(VENV) || { echo "Cannot create a virtual environment: $(NEED_VENV)"; exit 1; }
-	@if $(PYTHON) -m pip --version >/dev/null 2>&1; then \
-	  $(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
-	else \
+	@$(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null || { \
 	  $(PY) -m ensurepip --default-pip >/dev/null 2>&1 || { \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	      echo "python3-venv is missing: installing it with apt-get"; \
 	      apt-get update -qq && apt-get install -y -qq python3-venv && $(PY) -m ensurepip --default-pip >/dev/null; \
 	    else echo "No pip to install uv with: $(NEED_VENV)"; exit 1; fi; }; \
-	  $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); \
-	fi
+	  $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
 
 # Exactly the packages of uv.lock (hashes checked); --inexact keeps the other set's packages.
 $(BOOK_STAMP): uv.lock requirements.txt pyproject.toml | $(UV)
